@@ -1,0 +1,99 @@
+"""The ``decompress`` task: a multi-member gzip file (Common Crawl ``.warc.wet.gz``)
+to its full decompressed byte stream.
+
+Every tier is a function ``decompress(data: bytes) -> (members, output)`` where
+``members`` is the number of gzip members decoded (``None`` when the library hides
+member boundaries) and ``output`` is a bytes-like object holding the whole
+decompressed stream.
+
+The one rule for bad input (every tier, see README "decompress"):
+
+* A member starts with the magic bytes ``1f 8b``. NUL bytes after a complete
+  member are padding and are skipped (as gzip(1) and Python's gzip do).
+* ``empty``     the input has no bytes at all (offset 0).
+* ``not-gzip``  where a member should start there is neither a NUL nor the magic
+  bytes: a non-gzip file (offset 0) or garbage between members (its offset).
+* ``truncated`` the input ends inside the member that starts at ``offset``.
+* ``corrupt``   the member at ``offset`` has an invalid header or deflate data.
+* ``checksum``  the member at ``offset`` decodes but its CRC-32 or ISIZE is wrong.
+"""
+
+import contextlib
+import hashlib
+
+KINDS = ("empty", "not-gzip", "truncated", "corrupt", "checksum")
+
+
+class GzipError(Exception):
+    """A bad-input error in the task's vocabulary: a kind and a byte offset."""
+
+    def __init__(self, kind, offset, detail=""):
+        assert kind in KINDS, kind
+        self.kind, self.offset, self.detail = kind, offset, detail
+        where = "at an unknown offset" if offset is None else f"at byte {offset}"
+        super().__init__(f"{kind} {where}" + (f": {detail}" if detail else ""))
+
+
+def zlib_error(exc, offset):
+    """Map a zlib-style error message (stdlib zlib, isal, zlib-ng) to a GzipError."""
+    msg = str(exc)
+    checksum = ("data check", "length check", "Incorrect checksum")  # zlib, zlib-ng; isal
+    kind = "checksum" if any(m in msg for m in checksum) else "corrupt"
+    return GzipError(kind, offset, msg)
+
+
+@contextlib.contextmanager
+def gzip_module_errors(data):
+    """Task errors for tiers on ``gzip``-module-like APIs, which hide member offsets."""
+    if not data:
+        raise GzipError("empty", 0, "the input is empty")
+    try:
+        yield
+    except EOFError as e:
+        raise GzipError("truncated", None, str(e)) from None
+    except (OSError, ValueError) as e:  # gzip.BadGzipFile is an OSError, zlib.error isn't
+        raise _from_message(e) from None
+    except Exception as e:
+        if type(e).__name__ != "error":  # zlib.error and its look-alikes only
+            raise
+        raise _from_message(e) from None
+
+
+def _from_message(e):
+    msg = str(e)
+    if msg.startswith("Not a gzipped file"):
+        return GzipError("not-gzip", None, msg)
+    if "CRC" in msg or "Incorrect length" in msg:
+        return GzipError("checksum", None, msg)
+    return zlib_error(e, None)
+
+
+# The tiers, each a list of (variant, "module:function", options), the tier's pick first.
+# small: too slow for big inputs, so timed on the small dataset (and capped in `check`).
+VARIANTS = {
+    "pure": [("inflate", "pure:decompress", {"small": True})],
+    "naive": [
+        ("gzip.open", "naive:decompress", {}),
+        ("gzip.decompress", "naive:decompress_all_at_once", {"small": True}),
+    ],
+    "hotpath": [("zlib", "hotpath:decompress", {})],
+    "ecosystem": [
+        ("isal", "ecosystem:decompress_isal", {}),
+        ("zlib-ng", "ecosystem:decompress_zlib_ng", {}),
+    ],
+    "pyo3": [
+        ("libdeflate", "pyo3:decompress", {}),
+        ("flate2-zlib-rs", "pyo3:decompress_flate2", {}),
+    ],
+}
+
+
+def load(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def summarize(result):
+    members, data = result
+    return {"members": members, "bytes": memoryview(data).nbytes,
+            "sha256": hashlib.sha256(data).hexdigest()}

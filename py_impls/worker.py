@@ -1,0 +1,135 @@
+"""The Python half of the gluebench harness: a long-lived worker that times Python tiers.
+
+Started by the Rust harness as ``.venv/bin/python -m py_impls.worker``. One JSON object per
+line on stdin, one reply per line on stdout (protocol version ``PROTOCOL``; the table of
+requests is in ``src/worker.rs``). Tier code that prints goes to stderr: stdout belongs to the
+protocol.
+
+Timing: ``time.perf_counter_ns()`` around the call only. Loading the input, summarising the
+result (e.g. sha256 of the output) and freeing it all happen outside the timed region, and every
+timed call's summary must equal the prepared one, so every sample is verified.
+"""
+import importlib
+import importlib.metadata
+import json
+import os
+import platform
+import sys
+import time
+
+PROTOCOL = 1
+LIBRARIES = ("isal", "zlib-ng", "gluebench-rs", "pytest")
+
+
+class Failure(Exception):
+    def __init__(self, kind, message, offset=None):
+        super().__init__(message)
+        self.kind, self.offset = kind, offset
+
+
+def hello(_req):
+    versions = {}
+    for name in LIBRARIES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = None
+    try:
+        import gluebench_rs
+        pyo3_debug, pyo3_error = bool(gluebench_rs.DEBUG_ASSERTIONS), None
+    except ImportError as e:
+        pyo3_debug, pyo3_error = None, str(e)
+    return {
+        "protocol": PROTOCOL,
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "executable": sys.executable,
+        "prefix": sys.prefix,
+        "libraries": versions,
+        "pyo3_debug": pyo3_debug,
+        "pyo3_error": pyo3_error,
+    }
+
+
+def task_module(name):
+    try:
+        return importlib.import_module(f"py_impls.{name}")
+    except ModuleNotFoundError:
+        raise Failure("unavailable", f"no Python task named {name!r}") from None
+
+
+def variants(req):
+    tasks = task_module(req["task"])
+    return {"variants": [
+        {"tier": tier, "variant": name, "small": bool(opts.get("small"))}
+        for tier, entries in tasks.VARIANTS.items()
+        for name, _target, opts in entries
+    ]}
+
+
+class Worker:
+    def __init__(self):
+        self.fn = self.input = self.summary = self.summarize = None
+
+    def prepare(self, req):
+        self.fn = self.input = self.summary = None  # free the previous input first
+        tasks = task_module(req["task"])
+        entries = dict((name, target) for name, target, _ in tasks.VARIANTS.get(req["tier"], ()))
+        if req["variant"] not in entries:
+            raise Failure("unavailable", f"no variant {req['tier']}/{req['variant']}")
+        module, _, func = entries[req["variant"]].partition(":")
+        try:
+            fn = getattr(importlib.import_module(f"py_impls.{req['task']}.{module}"), func)
+        except ImportError as e:
+            raise Failure("unavailable", f"cannot import {module}: {e}") from None
+        data = tasks.load(req["input"])
+        t0 = time.perf_counter_ns()
+        result = fn(data)
+        ns = time.perf_counter_ns() - t0
+        self.fn, self.input, self.summarize = fn, data, tasks.summarize
+        self.summary = tasks.summarize(result)
+        return {"seconds": ns / 1e9, "summary": self.summary}
+
+    def time(self, req):
+        if self.fn is None:
+            raise Failure("internal", "time before a successful prepare")
+        fn, data, summarize, expected = self.fn, self.input, self.summarize, self.summary
+        total = 0
+        for _ in range(int(req["iters"])):
+            t0 = time.perf_counter_ns()
+            result = fn(data)
+            total += time.perf_counter_ns() - t0
+            got = summarize(result)
+            del result
+            if got != expected:
+                raise Failure("mismatch", f"a timed call returned {got}, the first call {expected}")
+        return {"ns": total}
+
+
+def error_reply(exc):
+    """One line for the harness: the task's own error kind and offset when it has them."""
+    kind = getattr(exc, "kind", None) or "internal"
+    message = str(exc) if kind != "internal" else f"{type(exc).__name__}: {exc}"
+    return {"ok": False, "error": {"kind": kind, "offset": getattr(exc, "offset", None), "message": message}}
+
+
+def main():
+    protocol_out = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1)
+    sys.stdout = sys.stderr  # tier code that prints must not corrupt the protocol
+    worker = Worker()
+    ops = {"hello": hello, "variants": variants, "prepare": worker.prepare, "time": worker.time}
+    for line in sys.stdin:
+        req = json.loads(line)
+        if req.get("op") == "quit":
+            break
+        try:
+            reply = {"ok": True, **ops[req["op"]](req)}
+        except Exception as e:  # any tier failure becomes an error reply; the worker lives on
+            if os.environ.get("GLUEBENCH_DEBUG"):
+                import traceback
+                traceback.print_exc()
+            reply = error_reply(e)
+        protocol_out.write(json.dumps(reply) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,256 @@
+//! `decompress`: a multi-member gzip file (a Common Crawl `.warc.wet.gz`, one member per
+//! record) to its whole decompressed byte stream.
+//!
+//! The pick is libdeflate: it inflates one *whole* member per call straight into the output
+//! buffer, with no streaming state to save and restore, which is what makes it the fastest
+//! inflate here. It only ever says "bad data", though, so when it rejects a member we hand that
+//! member to the runner-up, a framed streaming decoder (flate2 over zlib-rs plus our own gzip
+//! header and trailer checks), whose only job on that path is to name the problem exactly.
+//!
+//! The bad-input rule (the same in every tier, see the README): a member starts with `1f 8b`;
+//! NUL bytes after a complete member are padding; anything else where a member should start is
+//! `not-gzip`; the other errors name the offset of the member they happen in.
+
+use flate2::{Decompress, FlushDecompress, Status};
+use std::fmt;
+
+/// The task's output: how many members were decoded and the concatenated stream.
+pub struct Decompressed {
+    pub members: u64,
+    pub data: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    Empty,
+    NotGzip,
+    Truncated,
+    Corrupt,
+    Checksum,
+}
+
+impl ErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Empty => "empty",
+            ErrorKind::NotGzip => "not-gzip",
+            ErrorKind::Truncated => "truncated",
+            ErrorKind::Corrupt => "corrupt",
+            ErrorKind::Checksum => "checksum",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GzipError {
+    pub kind: ErrorKind,
+    /// Byte offset of the member at fault (or of the bytes that are not a member).
+    pub offset: u64,
+    pub detail: String,
+}
+
+impl fmt::Display for GzipError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at byte {}: {}", self.kind.as_str(), self.offset, self.detail)
+    }
+}
+
+impl std::error::Error for GzipError {}
+
+pub type Decoder = fn(&[u8]) -> Result<Decompressed, GzipError>;
+
+/// Every Rust implementation of the task, the tier's pick first.
+pub const VARIANTS: &[(&str, Decoder)] =
+    &[("libdeflate", decompress), ("flate2-zlib-rs", decompress_flate2)];
+
+/// The pick: libdeflate, one whole member per call, straight into the output's spare capacity.
+pub fn decompress(input: &[u8]) -> Result<Decompressed, GzipError> {
+    let inflater = Libdeflate::new();
+    // WET text compresses about 3:1; start at 4x so most files never regrow.
+    let mut data = Vec::with_capacity(input.len().saturating_mul(4));
+    let (mut pos, mut members) = (0, 0);
+    while let Some(start) = next_member(input, pos, members)? {
+        loop {
+            match inflater.gzip_member(&input[start..], data.spare_capacity_mut()) {
+                Ok((consumed, written)) => {
+                    // SAFETY: libdeflate initialised `written` bytes of the spare capacity.
+                    unsafe { data.set_len(data.len() + written) };
+                    pos = start + consumed;
+                    break;
+                }
+                // The member did not fit: grow and decode it again (amortised by doubling).
+                Err(Inflate::NoSpace) => data.reserve(data.capacity().max(1 << 16)),
+                Err(Inflate::BadData) => return Err(explain(input, start)),
+            }
+        }
+        members += 1;
+    }
+    Ok(Decompressed { members, data })
+}
+
+/// Runner-up: streaming raw inflate through flate2 (zlib-rs backend) with our own framing.
+pub fn decompress_flate2(input: &[u8]) -> Result<Decompressed, GzipError> {
+    let mut inflater = Decompress::new(false);
+    let mut data = Vec::with_capacity(input.len().saturating_mul(4));
+    let (mut pos, mut members) = (0, 0);
+    while let Some(start) = next_member(input, pos, members)? {
+        pos = inflate_member(&mut inflater, input, start, &mut data)?;
+        members += 1;
+    }
+    Ok(Decompressed { members, data })
+}
+
+/// Where the next member starts, or `None` at the end of the input.
+fn next_member(input: &[u8], mut pos: usize, members: u64) -> Result<Option<usize>, GzipError> {
+    if input.is_empty() {
+        return Err(error(ErrorKind::Empty, 0, "the input is empty"));
+    }
+    if members > 0 {
+        pos += input[pos..].iter().take_while(|&&b| b == 0).count();
+        if pos == input.len() {
+            return Ok(None);
+        }
+    }
+    if !input[pos..].starts_with(&[0x1f, 0x8b]) {
+        let what = if members == 0 { "the input is not gzip" } else { "bytes after a member are not a gzip member" };
+        return Err(error(ErrorKind::NotGzip, pos, what));
+    }
+    Ok(Some(pos))
+}
+
+/// Decodes the member at `start` onto `out`, checks its trailer, returns where it ends.
+fn inflate_member(
+    z: &mut Decompress,
+    input: &[u8],
+    start: usize,
+    out: &mut Vec<u8>,
+) -> Result<usize, GzipError> {
+    let fail = |kind, detail: &str| error(kind, start, detail);
+    let mut p = start + header_len(&input[start..]).map_err(|(kind, what)| fail(kind, what))?;
+    let (out_start, body_start) = (out.len(), p);
+    z.reset(false);
+    loop {
+        if out.capacity() - out.len() < 1 << 15 {
+            out.reserve(out.capacity().max(1 << 16));
+        }
+        let status = z
+            .decompress_vec(&input[p..], out, FlushDecompress::None)
+            .map_err(|e| fail(ErrorKind::Corrupt, &format!("invalid deflate data ({e})")))?;
+        p = body_start + z.total_in() as usize;
+        if status == Status::StreamEnd {
+            break;
+        }
+        if p == input.len() && out.len() < out.capacity() {
+            return Err(fail(ErrorKind::Truncated, "the input ends inside the deflate data"));
+        }
+    }
+    let Some(trailer) = input.get(p..p + 8) else {
+        return Err(fail(ErrorKind::Truncated, "the input ends inside the gzip trailer"));
+    };
+    let le32 = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+    let member = &out[out_start..];
+    if le32(&trailer[..4]) != crc32fast::hash(member) {
+        return Err(fail(ErrorKind::Checksum, "CRC-32 mismatch"));
+    }
+    if le32(&trailer[4..]) != member.len() as u32 {
+        return Err(fail(ErrorKind::Checksum, "ISIZE mismatch"));
+    }
+    Ok(p + 8)
+}
+
+/// Length of the gzip header (RFC 1952) at the start of `m`, which starts with the magic bytes.
+fn header_len(m: &[u8]) -> Result<usize, (ErrorKind, &'static str)> {
+    const TRUNCATED: (ErrorKind, &str) = (ErrorKind::Truncated, "the input ends inside the gzip header");
+    let fixed = m.get(..10).ok_or(TRUNCATED)?;
+    if fixed[2] != 8 {
+        return Err((ErrorKind::Corrupt, "the compression method is not deflate"));
+    }
+    let flags = fixed[3];
+    if flags & 0xe0 != 0 {
+        return Err((ErrorKind::Corrupt, "reserved header flags are set"));
+    }
+    let mut p = 10;
+    if flags & 0x04 != 0 {
+        let xlen = m.get(p..p + 2).ok_or(TRUNCATED)?;
+        p += 2 + u16::from_le_bytes([xlen[0], xlen[1]]) as usize;
+    }
+    for flag in [0x08, 0x10] {
+        // FNAME, FCOMMENT: NUL-terminated strings.
+        if flags & flag != 0 {
+            let rest = m.get(p..).ok_or(TRUNCATED)?;
+            p += rest.iter().position(|&b| b == 0).ok_or(TRUNCATED)? + 1;
+        }
+    }
+    if flags & 0x02 != 0 {
+        p += 2; // FHCRC: skipped, not verified (as zlib and libdeflate do by default).
+    }
+    if p > m.len() {
+        return Err(TRUNCATED);
+    }
+    Ok(p)
+}
+
+/// Names the problem with the member at `start`, which libdeflate rejected.
+fn explain(input: &[u8], start: usize) -> GzipError {
+    let mut scratch = Vec::new();
+    match inflate_member(&mut Decompress::new(false), input, start, &mut scratch) {
+        Err(e) => e,
+        Ok(_) => error(ErrorKind::Corrupt, start, "libdeflate rejected this member"),
+    }
+}
+
+fn error(kind: ErrorKind, offset: usize, detail: &str) -> GzipError {
+    GzipError { kind, offset: offset as u64, detail: detail.to_string() }
+}
+
+/// A minimal safe wrapper over libdeflate's `gzip_decompress_ex`, which the `libdeflater`
+/// crate does not expose: it reports how much input a member used, so members can be walked.
+struct Libdeflate(*mut libdeflate_sys::libdeflate_decompressor);
+
+enum Inflate {
+    NoSpace,
+    BadData,
+}
+
+impl Libdeflate {
+    fn new() -> Self {
+        // SAFETY: plain allocation; checked for NULL (out of memory) below.
+        let d = unsafe { libdeflate_sys::libdeflate_alloc_decompressor() };
+        assert!(!d.is_null(), "libdeflate could not allocate a decompressor");
+        Libdeflate(d)
+    }
+
+    /// Inflates the first gzip member of `input`; returns (input used, output written).
+    fn gzip_member(
+        &self,
+        input: &[u8],
+        out: &mut [std::mem::MaybeUninit<u8>],
+    ) -> Result<(usize, usize), Inflate> {
+        let (mut used, mut written) = (0usize, 0usize);
+        // SAFETY: the pointers and lengths describe live buffers; libdeflate writes at most
+        // `out.len()` bytes and never reads past `input.len()`.
+        let result = unsafe {
+            libdeflate_sys::libdeflate_gzip_decompress_ex(
+                self.0,
+                input.as_ptr().cast(),
+                input.len(),
+                out.as_mut_ptr().cast(),
+                out.len(),
+                &mut used,
+                &mut written,
+            )
+        };
+        match result {
+            libdeflate_sys::libdeflate_result_LIBDEFLATE_SUCCESS => Ok((used, written)),
+            libdeflate_sys::libdeflate_result_LIBDEFLATE_INSUFFICIENT_SPACE => Err(Inflate::NoSpace),
+            _ => Err(Inflate::BadData),
+        }
+    }
+}
+
+impl Drop for Libdeflate {
+    fn drop(&mut self) {
+        // SAFETY: allocated by libdeflate_alloc_decompressor and freed once.
+        unsafe { libdeflate_sys::libdeflate_free_decompressor(self.0) }
+    }
+}

@@ -1,0 +1,187 @@
+//! Everything `cargo bench` and `cargo test` need beyond Rust, set up once and cached:
+//!
+//! 1. a virtual environment in `.venv/` (from `python3`, or `$GLUEBENCH_PYTHON`),
+//! 2. the exact Python packages of `py_impls/requirements.lock`,
+//! 3. the PyO3 module (`pyo3_impls/`) built by maturin in **release** mode and installed.
+//!
+//! Each step leaves a stamp in `.venv/gluebench/` holding a hash of its inputs and is skipped
+//! while the hash matches, so later runs cost a few milliseconds and only what changed is
+//! rebuilt. A file lock makes concurrent test binaries wait for one bootstrap instead of racing.
+//! Progress goes to stderr, one line per step, with pip's and cargo's own output under it.
+
+use sha2::{Digest, Sha256};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::Instant;
+
+/// The project's root (the workspace root, where `Cargo.toml` and `.venv/` live).
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The ready Python environment: the venv's interpreter and, unless it failed to build (then
+/// only the `pyo3` tier is unavailable, and `pyo3_error` says why), the PyO3 module.
+#[derive(Debug, Clone)]
+pub struct PythonEnv {
+    pub python: PathBuf,
+    pub pyo3_error: Option<String>,
+}
+
+/// Bootstraps once per process; every caller gets the same result (or the same error).
+pub fn python_env() -> Result<&'static PythonEnv, String> {
+    static ENV: OnceLock<Result<PythonEnv, String>> = OnceLock::new();
+    ENV.get_or_init(bootstrap).as_ref().map_err(Clone::clone)
+}
+
+fn progress(msg: &str) {
+    eprintln!("gluebench: {msg}");
+}
+
+fn bootstrap() -> Result<PythonEnv, String> {
+    let root = root();
+    let venv = root.join(".venv");
+    let stamps = venv.join("gluebench");
+    let target = root.join("target");
+    fs::create_dir_all(&target).map_err(|e| format!("cannot create {}: {e}", target.display()))?;
+    let lock = fs::File::create(target.join("gluebench-bootstrap.lock"))
+        .map_err(|e| format!("cannot create the bootstrap lock in target/: {e}"))?;
+    lock.lock().map_err(|e| format!("cannot lock target/gluebench-bootstrap.lock: {e}"))?;
+
+    let python = venv.join("bin").join("python");
+    if !python.exists() {
+        let base = std::env::var("GLUEBENCH_PYTHON").unwrap_or_else(|_| "python3".into());
+        progress(&format!("[1/3] creating the virtual environment .venv/ with {base}"));
+        run(Command::new(&base).args(["-m", "venv"]).arg(&venv), "create .venv")
+            .map_err(|e| format!("{e}\n  gluebench needs Python 3.9+ with the venv module (set GLUEBENCH_PYTHON to choose one)"))?;
+    }
+    fs::create_dir_all(&stamps).map_err(|e| e.to_string())?;
+
+    let lockfile = root.join("py_impls/requirements.lock");
+    let deps = hash_files(&[lockfile.clone()])?;
+    if read_stamp(&stamps, "requirements") != deps {
+        progress("[2/3] installing the pinned Python packages of py_impls/requirements.lock into .venv/");
+        let mut pip = Command::new(&python);
+        pip.args(["-m", "pip", "install", "--disable-pip-version-check", "-r"]).arg(&lockfile);
+        run(&mut pip, "pip install -r py_impls/requirements.lock")?;
+        write_stamp(&stamps, "requirements", &deps)?;
+        // New packages (maturin among them) mean the module must be rebuilt against them.
+        let _ = fs::remove_file(stamps.join("pyo3_module"));
+    }
+
+    let sources = pyo3_sources(root)?;
+    let module = hash_files(&sources)?;
+    let mut pyo3_error = None;
+    if read_stamp(&stamps, "pyo3_module") != module {
+        match build_pyo3_module(root, &python) {
+            Ok(()) => write_stamp(&stamps, "pyo3_module", &module)?,
+            Err(e) => {
+                progress(&format!("the pyo3 tier is unavailable: {e}"));
+                pyo3_error = Some(e);
+            }
+        }
+    }
+    Ok(PythonEnv { python, pyo3_error })
+}
+
+/// Builds `pyo3_impls` in release mode with maturin and installs the wheel into the venv.
+/// It gets its own target directory so it never waits on, or invalidates, the outer cargo.
+fn build_pyo3_module(root: &Path, python: &Path) -> Result<(), String> {
+    progress("[3/3] building the PyO3 module gluebench_rs (release) with maturin and installing it");
+    let started = Instant::now();
+    let wheels = root.join("target/gluebench/wheels");
+    let _ = fs::remove_dir_all(&wheels);
+    let maturin = python.with_file_name("maturin");
+    let mut build = Command::new(&maturin);
+    build
+        .args(["build", "--release", "--manifest-path"])
+        .arg(root.join("pyo3_impls/Cargo.toml"))
+        .arg("--interpreter")
+        .arg(python)
+        .args(["--compatibility", "linux", "--out"])
+        .arg(&wheels)
+        .env("CARGO_TARGET_DIR", root.join("target/maturin"))
+        .env_remove("CARGO_BUILD_TARGET_DIR")
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS");
+    // Cargo sets these for the process running a test or bench; they must not leak into maturin.
+    for (key, _) in std::env::vars() {
+        if key.starts_with("CARGO_PKG_") || key.starts_with("CARGO_CFG_") || key == "CARGO_PRIMARY_PACKAGE" {
+            build.env_remove(key);
+        }
+    }
+    run(&mut build, "maturin build --release")?;
+    let wheel = fs::read_dir(&wheels)
+        .map_err(|e| format!("maturin wrote no wheel into {}: {e}", wheels.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "whl"))
+        .ok_or_else(|| format!("maturin wrote no wheel into {}", wheels.display()))?;
+    let mut install = Command::new(python);
+    install
+        .args(["-m", "pip", "install", "--disable-pip-version-check", "--no-deps", "--force-reinstall", "-q"])
+        .arg(&wheel);
+    run(&mut install, "pip install the gluebench_rs wheel")?;
+    progress(&format!("      built and installed in {:.0} s", started.elapsed().as_secs_f64()));
+    Ok(())
+}
+
+/// The files the PyO3 module is built from: the bindings, the Rust tier, and the lock file.
+fn pyo3_sources(root: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut files = vec![root.join("Cargo.lock"), root.join("Cargo.toml")];
+    for dir in ["pyo3_impls", "rust_impls"] {
+        collect(&root.join(dir), &mut files)?;
+    }
+    Ok(files)
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+    let mut entries: Vec<_> = fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for path in entries {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if path.is_dir() {
+            if name != "target" && !name.starts_with('.') {
+                collect(&path, out)?;
+            }
+        } else if name.ends_with(".rs") || name.ends_with(".toml") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn hash_files(files: &[PathBuf]) -> Result<String, String> {
+    let mut h = Sha256::new();
+    for f in files {
+        // A missing file (e.g. no Cargo.lock yet) hashes as empty: it will change once written.
+        h.update(f.to_string_lossy().as_bytes());
+        h.update(fs::read(f).unwrap_or_default());
+    }
+    Ok(format!("{:x}", h.finalize()))
+}
+
+fn read_stamp(dir: &Path, name: &str) -> String {
+    fs::read_to_string(dir.join(name)).unwrap_or_default()
+}
+
+fn write_stamp(dir: &Path, name: &str, value: &str) -> Result<(), String> {
+    fs::write(dir.join(name), value).map_err(|e| format!("cannot write a stamp in {}: {e}", dir.display()))
+}
+
+fn run(cmd: &mut Command, what: &str) -> Result<(), String> {
+    // Child output goes to our stderr: pip's and cargo's progress stays visible, and stdout
+    // stays clean for criterion's and `check --json`'s own output.
+    let status = cmd
+        .stdout(std::io::stderr())
+        .status()
+        .map_err(|e| format!("{what}: cannot run {:?}: {e}", cmd.get_program()))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{what} failed ({status}); see the output above, fix it, and run again"))
+    }
+}

@@ -1,0 +1,201 @@
+//! `gluebench check`: run every tier once on one input, verify each against the expected
+//! result, and print one row per variant (or one JSON document with `--json`).
+
+use crate::session::{Input, Session};
+use crate::task::{compare, Summary, TaskError, Tier, Variant};
+use crate::tasks::{self, Task};
+use serde_json::{json, Value};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+pub struct Options {
+    pub task: String,
+    pub input: Option<PathBuf>,
+    /// Only these tiers (all when empty).
+    pub tiers: Vec<Tier>,
+    /// Run slow (`small`) variants even on inputs above the task's small limit.
+    pub full: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Ok,
+    Mismatch,
+    Error,
+    Skipped,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Mismatch => "mismatch",
+            Status::Error => "error",
+            Status::Skipped => "skipped",
+        }
+    }
+}
+
+pub struct Row {
+    pub tier: Tier,
+    pub variant: String,
+    pub pick: bool,
+    pub status: Status,
+    /// The error (for `error`), the differences (for `mismatch`) or the reason (for `skipped`).
+    pub error: Option<TaskError>,
+    pub seconds: Option<f64>,
+    pub summary: Option<Summary>,
+}
+
+pub struct Report {
+    pub task: Task,
+    pub input: String,
+    /// Where the expected result comes from: the dataset's generator, or the reference variant.
+    pub expected_from: String,
+    pub expected: Result<Summary, TaskError>,
+    pub rows: Vec<Row>,
+    pub python: Option<Value>,
+}
+
+pub fn run(opts: &Options) -> Result<Report, String> {
+    let task = tasks::find(&opts.task).ok_or_else(|| {
+        let names: Vec<_> = tasks::all().iter().map(|t| t.name).collect();
+        format!("unknown task {:?}; the tasks are: {}", opts.task, names.join(", "))
+    })?;
+    let input = match &opts.input {
+        Some(path) => Input::file(&task, path.clone())?,
+        None => Input::dataset(&task, task.dataset)?,
+    };
+    let mut session = Session::new();
+    let (variants, python_error) = session.variants(&task);
+    let selected = |tier: Tier| opts.tiers.is_empty() || opts.tiers.contains(&tier);
+
+    let (expected_from, expected) = match &input.expected {
+        Some(summary) => ("the dataset generator".to_string(), Ok(summary.clone())),
+        None => {
+            let reference = variants.iter().find(|v| v.id() == task.reference).expect("reference variant exists");
+            let outcome = session.run_once(&task, reference, &input).map(|(_, s)| s);
+            (format!("the reference variant {}", task.reference), outcome)
+        }
+    };
+
+    let mut rows = Vec::new();
+    if let Some(err) = python_error {
+        for tier in Tier::ALL.into_iter().filter(|t| t.is_python() && selected(*t)) {
+            rows.push(Row { tier, variant: "-".into(), pick: true, status: Status::Error, error: Some(err.clone()), seconds: None, summary: None });
+        }
+    }
+    let live = std::io::stderr().is_terminal();
+    for v in variants.iter().filter(|v| selected(v.tier)) {
+        if live {
+            eprint!("gluebench: check {} {:<40}\r", task.name, v.id());
+        }
+        rows.push(check_one(&mut session, &task, v, &input, &expected, opts.full));
+    }
+    if live {
+        eprint!("{:70}\r", "");
+    }
+    rows.sort_by_key(|r| r.tier);
+    let python = session.python_info();
+    Ok(Report { task, input: input.label, expected_from, expected, rows, python })
+}
+
+fn check_one(session: &mut Session, task: &Task, v: &Variant, input: &Input, expected: &Result<Summary, TaskError>, full: bool) -> Row {
+    let mut row = Row { tier: v.tier, variant: v.name.clone(), pick: v.pick, status: Status::Ok, error: None, seconds: None, summary: None };
+    if v.small && !full && input.bytes.len() as u64 > task.small_limit {
+        row.status = Status::Skipped;
+        row.error = Some(TaskError::new(
+            "skipped",
+            format!("input is over {} MB, too big for this tier; pass --full to run it anyway", task.small_limit >> 20),
+        ));
+        return row;
+    }
+    match (session.run_once(task, v, input), expected) {
+        (Ok((secs, summary)), Ok(want)) => {
+            row.seconds = Some(secs);
+            if let Err(diff) = compare(want, &summary) {
+                row.status = Status::Mismatch;
+                row.error = Some(TaskError::new("mismatch", diff));
+            }
+            row.summary = Some(summary);
+        }
+        (Ok((secs, summary)), Err(want)) => {
+            row.seconds = Some(secs);
+            row.status = Status::Mismatch;
+            row.error = Some(TaskError::new("mismatch", format!("returned a result where the reference failed with: {want}")));
+            row.summary = Some(summary);
+        }
+        (Err(err), _) => {
+            row.status = Status::Error;
+            row.error = Some(err);
+        }
+    }
+    row
+}
+
+impl Report {
+    /// Rows that make `check` fail: anything but `ok` and `skipped`.
+    pub fn failures(&self) -> Vec<&Row> {
+        self.rows.iter().filter(|r| matches!(r.status, Status::Mismatch | Status::Error)).collect()
+    }
+
+    fn mb_per_s(&self, row: &Row) -> Option<f64> {
+        let units = (self.task.throughput)(self.expected.as_ref().ok()?) as f64;
+        row.seconds.filter(|s| *s > 0.0).map(|s| units / s / 1e6)
+    }
+
+    pub fn to_json(&self) -> Value {
+        let tiers: Vec<Value> = self
+            .rows
+            .iter()
+            .map(|r| {
+                json!({
+                    "tier": r.tier.as_str(),
+                    "variant": r.variant,
+                    "pick": r.pick,
+                    "status": r.status.as_str(),
+                    "error": r.error.as_ref().map(|e| e.message.clone()),
+                    "error_kind": r.error.as_ref().map(|e| e.kind.clone()),
+                    "error_offset": r.error.as_ref().and_then(|e| e.offset),
+                    "seconds": r.seconds,
+                    "throughput_mb_s": self.mb_per_s(r),
+                    "summary": r.summary,
+                })
+            })
+            .collect();
+        json!({
+            "task": self.task.name,
+            "input": self.input,
+            "throughput_unit": self.task.throughput_unit,
+            "expected_from": self.expected_from,
+            "expected": match &self.expected {
+                Ok(s) => json!({"summary": s}),
+                Err(e) => json!({"error": e.message, "error_kind": e.kind, "error_offset": e.offset}),
+            },
+            "python": self.python,
+            "tiers": tiers,
+        })
+    }
+
+    pub fn print_table(&self) {
+        println!("task     {}\ninput    {}", self.task.name, self.input);
+        match &self.expected {
+            Ok(s) => println!("expected {}  (from {})", (self.task.describe)(s), self.expected_from),
+            Err(e) => println!("expected error: {e}  (from {})", self.expected_from),
+        }
+        println!();
+        println!("{:<10} {:<28} {:<9} {:>9} {:>10}  result", "tier", "variant", "status", "seconds", "MB/s");
+        for r in &self.rows {
+            let name = if r.pick { format!("{} *", r.variant) } else { r.variant.clone() };
+            let secs = r.seconds.map_or("-".into(), |s| format!("{s:.3}"));
+            let speed = self.mb_per_s(r).map_or("-".into(), |m| format!("{m:.1}"));
+            let result = match (&r.error, &r.summary) {
+                (Some(e), _) => e.message.clone(),
+                (None, Some(s)) => (self.task.describe)(s),
+                (None, None) => String::new(),
+            };
+            println!("{:<10} {:<28} {:<9} {:>9} {:>10}  {}", r.tier.as_str(), name, r.status.as_str(), secs, speed, result);
+        }
+        println!("\n* the tier's pick. MB/s counts {} per second of one warm-ish call (use `cargo bench` for statistics).", self.task.throughput_unit);
+    }
+}

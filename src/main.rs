@@ -1,0 +1,108 @@
+//! The `gluebench` command line: `check` a task on the default dataset or your own file,
+//! manage the generated datasets, or set up the Python side ahead of time.
+
+use gluebench::check::{self, Options};
+use gluebench::task::Tier;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+gluebench: when is Python's hot path as good as Rust?
+
+USAGE:
+    cargo run --release -- check --task TASK [--input FILE] [--tier TIER]... [--json] [--full]
+    cargo run --release -- datasets [NAME]...
+    cargo run --release -- bootstrap
+
+COMMANDS:
+    check       Run every tier of TASK once, verify each against the expected result, and print
+                one row per tier (tier, variant, status, seconds, MB/s, result). Exits 1 naming
+                the tiers that disagree or fail.
+    datasets    Generate (or verify) the named datasets, or all of them; print where they are.
+    bootstrap   Create .venv/, install the pinned Python packages and the PyO3 module (release).
+                `check`, `cargo bench` and `cargo test` do this themselves on first use.
+
+CHECK OPTIONS:
+    --task TASK     the task: decompress
+    --input FILE    your own input (e.g. a Common Crawl .warc.wet.gz) instead of the default
+                    dataset; its expected result comes from the task's reference variant
+    --tier TIER     only this tier (repeatable): pure, naive, hotpath, ecosystem, pyo3, rust
+    --json          print one JSON document instead of the table
+    --full          also run slow tiers (pure, ...) on inputs above their size cap
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("check") => cmd_check(&args[1..]),
+        Some("datasets") => cmd_datasets(&args[1..]),
+        Some("bootstrap") => gluebench::bootstrap::python_env().map(|env| {
+            println!("ready: {}", env.python.display());
+            ExitCode::SUCCESS
+        }),
+        Some("-h" | "--help" | "help") | None => {
+            print!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(other) => Err(format!("unknown command {other:?}\n\n{USAGE}")),
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("gluebench: error: {e}");
+        ExitCode::from(2)
+    })
+}
+
+fn cmd_check(args: &[String]) -> Result<ExitCode, String> {
+    let mut opts = Options { task: String::new(), input: None, tiers: Vec::new(), full: false };
+    let mut json = false;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
+        match arg.as_str() {
+            "--task" => opts.task = value("--task")?,
+            "--input" => opts.input = Some(PathBuf::from(value("--input")?)),
+            "--tier" => {
+                let t = value("--tier")?;
+                opts.tiers.push(Tier::parse(&t).ok_or_else(|| {
+                    format!("unknown tier {t:?}; the tiers are: pure, naive, hotpath, ecosystem, pyo3, rust")
+                })?);
+            }
+            "--json" => json = true,
+            "--full" => opts.full = true,
+            "-h" | "--help" => {
+                print!("{USAGE}");
+                return Ok(ExitCode::SUCCESS);
+            }
+            other => return Err(format!("unknown option {other:?} for check (see --help)")),
+        }
+    }
+    if opts.task.is_empty() {
+        return Err("check needs --task (e.g. --task decompress)".into());
+    }
+    let report = check::run(&opts)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report.to_json()).expect("serialisable"));
+    } else {
+        report.print_table();
+    }
+    let failures = report.failures();
+    if failures.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let names: Vec<String> = failures.iter().map(|r| format!("{}/{} ({})", r.tier, r.variant, r.status.as_str())).collect();
+    eprintln!("gluebench: check failed for: {}", names.join(", "));
+    Ok(ExitCode::FAILURE)
+}
+
+fn cmd_datasets(args: &[String]) -> Result<ExitCode, String> {
+    let names: Vec<String> = if args.is_empty() {
+        gluebench_datasets::names().iter().map(|s| s.to_string()).collect()
+    } else {
+        args.to_vec()
+    };
+    for name in names {
+        let ds = gluebench_datasets::ensure(&name).map_err(|e| e.to_string())?;
+        println!("{name}\t{}", ds.path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,166 @@
+//! A session runs variants of a task on an input: Rust ones in-process, Python ones in the
+//! worker. It is what `check`, the benches and the tests share, so a variant is verified and
+//! timed the same way everywhere.
+
+use crate::bootstrap;
+use crate::task::{time_rust, Engine, Summary, TaskError, Tier, Variant};
+use crate::tasks::Task;
+use crate::worker::Worker;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// An input file, with its expected summary when it is a generated dataset.
+pub struct Input {
+    pub label: String,
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+    pub expected: Option<Summary>,
+}
+
+impl Input {
+    /// A generated dataset (created on first use), with the summary its generator recorded.
+    pub fn dataset(task: &Task, name: &str) -> Result<Input, String> {
+        let ds = gluebench_datasets::ensure(name).map_err(|e| e.to_string())?;
+        let bytes = (task.load)(&ds.path).map_err(|e| e.message)?;
+        let expected = (task.expected)(&ds);
+        Ok(Input { label: format!("datasets/cache/{}", file_name(&ds.path)), path: ds.path, bytes, expected: Some(expected) })
+    }
+
+    /// A user's own file: its expected summary comes from the task's reference variant.
+    pub fn file(task: &Task, path: PathBuf) -> Result<Input, String> {
+        let bytes = (task.load)(&path).map_err(|e| e.message)?;
+        Ok(Input { label: path.display().to_string(), path, bytes, expected: None })
+    }
+}
+
+fn file_name(p: &std::path::Path) -> String {
+    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+pub struct Session {
+    worker: Option<Worker>,
+    /// What the worker last prepared (task, variant id, input), so `time` can re-prepare.
+    prepared: Option<(String, String, PathBuf)>,
+    pub timeout: Duration,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Session {
+    pub fn new() -> Session {
+        let secs = std::env::var("GLUEBENCH_TIMEOUT").ok().and_then(|s| s.parse().ok()).unwrap_or(900);
+        Session { worker: None, prepared: None, timeout: Duration::from_secs(secs) }
+    }
+
+    /// The worker, bootstrapping the venv on first use and restarting it after a crash.
+    fn worker(&mut self) -> Result<&mut Worker, TaskError> {
+        if !self.worker.as_mut().is_some_and(|w| w.is_alive()) {
+            self.prepared = None;
+            let env = bootstrap::python_env().map_err(|e| TaskError::new("unavailable", e))?;
+            let worker = Worker::start(&env.python, bootstrap::root()).map_err(|e| TaskError::new("unavailable", e))?;
+            self.worker = Some(worker);
+        }
+        Ok(self.worker.as_mut().expect("just started"))
+    }
+
+    /// Every variant of the task, tier by tier. Python variants come from the worker; if it
+    /// cannot start, the error says why and only the Rust tier is listed.
+    pub fn variants(&mut self, task: &Task) -> (Vec<Variant>, Option<TaskError>) {
+        let mut variants = Vec::new();
+        let python = self.worker().and_then(|w| {
+            w.request(serde_json::json!({"op": "variants", "task": task.name}), Duration::from_secs(60))
+        });
+        let mut error = None;
+        match python {
+            Ok(reply) => {
+                let mut seen = Vec::new();
+                for v in reply["variants"].as_array().into_iter().flatten() {
+                    let Some(tier) = v["tier"].as_str().and_then(Tier::parse) else { continue };
+                    variants.push(Variant {
+                        tier,
+                        name: v["variant"].as_str().unwrap_or("?").to_string(),
+                        pick: !seen.contains(&tier),
+                        small: v["small"].as_bool().unwrap_or(false),
+                        engine: Engine::Python,
+                    });
+                    seen.push(tier);
+                }
+            }
+            Err(e) => error = Some(e),
+        }
+        for (i, (name, run)) in task.rust.iter().enumerate() {
+            variants.push(Variant {
+                tier: Tier::Rust,
+                name: name.to_string(),
+                pick: i == 0,
+                small: false,
+                engine: Engine::Rust(run.clone()),
+            });
+        }
+        variants.sort_by_key(|v| v.tier);
+        (variants, error)
+    }
+
+    /// Runs a variant once (the gate): returns its wall time for the call and its summary.
+    pub fn run_once(&mut self, task: &Task, v: &Variant, input: &Input) -> Result<(f64, Summary), TaskError> {
+        match &v.engine {
+            Engine::Rust(run) => run(&input.bytes).map(|(took, s)| (took.as_secs_f64(), s)),
+            Engine::Python => {
+                self.refuse_debug_pyo3(v)?;
+                let timeout = self.timeout;
+                let key = (task.name.to_string(), v.id(), input.path.clone());
+                self.prepared = None;
+                let out = self.worker()?.prepare(task.name, v.tier.as_str(), &v.name, &input.path, timeout)?;
+                self.prepared = Some(key);
+                Ok(out)
+            }
+        }
+    }
+
+    /// Times `iters` calls; every call's summary must equal `expected`.
+    pub fn time(&mut self, task: &Task, v: &Variant, input: &Input, iters: u64, expected: &Summary) -> Result<Duration, TaskError> {
+        match &v.engine {
+            Engine::Rust(run) => time_rust(run, &input.bytes, iters, expected),
+            Engine::Python => {
+                let key = (task.name.to_string(), v.id(), input.path.clone());
+                if self.prepared.as_ref() != Some(&key) {
+                    let (_, summary) = self.run_once(task, v, input)?;
+                    crate::task::compare(expected, &summary).map_err(|d| TaskError::new("mismatch", d))?;
+                }
+                let timeout = self.timeout;
+                self.worker()?.time(iters, timeout)
+            }
+        }
+    }
+
+    /// The pyo3 tier is only timed from a release build of the module.
+    fn refuse_debug_pyo3(&mut self, v: &Variant) -> Result<(), TaskError> {
+        if v.tier != Tier::Pyo3 {
+            return Ok(());
+        }
+        let hello = self.worker()?.hello.clone();
+        if let Some(Some(err)) = bootstrap::python_env().ok().map(|env| env.pyo3_error.as_ref()) {
+            return Err(TaskError::new("unavailable", format!("the PyO3 module gluebench_rs did not build: {err}")));
+        }
+        if let Some(err) = hello["pyo3_error"].as_str() {
+            return Err(TaskError::new("unavailable", format!("the PyO3 module gluebench_rs does not import: {err}")));
+        }
+        if hello["pyo3_debug"].as_bool() != Some(false) {
+            return Err(TaskError::new(
+                "unavailable",
+                "the PyO3 module gluebench_rs is a debug build (debug assertions on); gluebench refuses to time it. \
+                 Delete .venv/gluebench/pyo3_module and rerun to rebuild it in release mode",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The worker's hello (interpreter, library versions), if it is running.
+    pub fn python_info(&mut self) -> Option<serde_json::Value> {
+        self.worker().ok().map(|w| w.hello.clone())
+    }
+}

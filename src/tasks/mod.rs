@@ -1,0 +1,39 @@
+//! The task definitions: what the input is, how a result is summarised, which Rust
+//! implementations exist, and what "the expected output" is. The Python tiers of a task live
+//! in `py_impls/<task>/`, the Rust ones in `rust_impls/src/<task>.rs`.
+
+pub mod decompress;
+
+use crate::task::{RustRun, Summary, TaskError};
+use std::path::Path;
+
+pub struct Task {
+    pub name: &'static str,
+    /// What one unit of `Throughput::Bytes` counts for this task (stated in the README).
+    pub throughput_unit: &'static str,
+    /// The throughput of one call, in that unit, from the expected summary.
+    pub throughput: fn(&Summary) -> u64,
+    /// Dataset for most variants, and the small one for slow (`small`) variants.
+    pub dataset: &'static str,
+    pub small_dataset: &'static str,
+    /// `check` skips `small` variants on inputs larger than this (bytes) unless `--full`.
+    pub small_limit: u64,
+    /// Rust implementations, the tier's pick first: (variant name, run).
+    pub rust: Vec<(&'static str, RustRun)>,
+    /// The expected summary for a user's own file comes from this variant (`tier/variant`).
+    pub reference: &'static str,
+    /// The expected summary of a generated dataset, from what its generator recorded.
+    pub expected: fn(&gluebench_datasets::Dataset) -> Summary,
+    /// One-line description of a summary for the `check` table.
+    pub describe: fn(&Summary) -> String,
+    /// Reads an input file the way every tier receives it.
+    pub load: fn(&Path) -> Result<Vec<u8>, TaskError>,
+}
+
+pub fn all() -> Vec<Task> {
+    vec![decompress::task()]
+}
+
+pub fn find(name: &str) -> Option<Task> {
+    all().into_iter().find(|t| t.name == name)
+}
