@@ -1,0 +1,373 @@
+//! Named datasets, generated once and then reused from a verified on-disk cache.
+//!
+//! Benchmarks want the same 128 MB file every run without paying seconds to regenerate it, and a
+//! stale or damaged file must never be measured silently. So each file sits next to a JSON
+//! manifest that records what made it (generator version + spec) and what it is (size, sha256,
+//! expected decompress summary). A file is reused only when all of that still matches.
+//!
+//! Verification policy: every call checks the manifest (generator version, spec) and the file size;
+//! the file's sha256 is checked once per process for each (path, size, mtime), so a file that
+//! changed on disk is always re-hashed, and a process that calls [`ensure`] in a loop pays for
+//! hashing (~0.1 s for 128 MB with SHA extensions) only once.
+//!
+//! Concurrency: generation writes `<file>.tmp-<pid>-<n>` and renames it into place, then does the
+//! same for the manifest; the manifest is written last, so its presence means the file is
+//! complete. Two processes generating at once both produce identical bytes (the generator is
+//! deterministic) and the renames are atomic, so readers only ever see a whole file.
+
+use crate::wet::{self, DecompressSummary, WetSpec, WriteOptions};
+use crate::GENERATOR_VERSION;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::fmt;
+use std::fs::{self, File};
+use std::io::{self, BufWriter, IsTerminal, Read};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Instant, SystemTime};
+
+/// Environment variable that overrides the cache directory.
+pub const CACHE_ENV: &str = "GLUEBENCH_CACHE";
+
+/// What a named dataset is. Serialised into the manifest; any change regenerates the file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DatasetSpec {
+    /// A `.warc.wet.gz` file (see [`crate::wet`]).
+    Wet(WetSpec),
+}
+
+impl DatasetSpec {
+    /// File name extension including the leading dot.
+    pub fn extension(&self) -> &'static str {
+        match self {
+            DatasetSpec::Wet(_) => ".warc.wet.gz",
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            DatasetSpec::Wet(w) => format!("{} of text", human_bytes(w.target_bytes)),
+        }
+    }
+}
+
+const MIB: u64 = 1 << 20;
+
+/// The named datasets: `(name, spec)`. The number in a name is the approximate decompressed size
+/// in MiB (generation stops at the first record that reaches it).
+fn registry() -> Vec<(&'static str, DatasetSpec)> {
+    let wet = |mib: u64, emoji_per_mb: f64| DatasetSpec::Wet(WetSpec { seed: 1, target_bytes: mib * MIB, emoji_per_mb });
+    vec![
+        ("wet-1m", wet(1, crate::WEB_EMOJI_PER_MB)),
+        ("wet-16m", wet(16, crate::WEB_EMOJI_PER_MB)),
+        ("wet-128m", wet(128, crate::WEB_EMOJI_PER_MB)),
+        ("wet-16m-emoji", wet(16, crate::TWEET_EMOJI_PER_MB)),
+    ]
+}
+
+/// Names of all datasets [`ensure`] knows, smallest first.
+pub fn names() -> Vec<&'static str> {
+    registry().into_iter().map(|(n, _)| n).collect()
+}
+
+/// The spec behind a dataset name.
+pub fn spec(name: &str) -> Option<DatasetSpec> {
+    registry().into_iter().find(|(n, _)| *n == name).map(|(_, s)| s)
+}
+
+/// A dataset file ready to use.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dataset {
+    pub name: String,
+    pub path: PathBuf,
+    /// Size of the file on disk (compressed).
+    pub compressed_size: u64,
+    /// SHA-256 of the file on disk, lower-case hex.
+    pub file_sha256: String,
+    /// What the decompress task must report for this file.
+    pub summary: DecompressSummary,
+    pub spec: DatasetSpec,
+    /// Whether this call generated the file (false: reused from the cache).
+    pub generated: bool,
+}
+
+/// Why a dataset could not be provided. `Display` is one line that says what to do.
+#[derive(Debug)]
+pub enum DatasetError {
+    UnknownName { name: String, known: Vec<&'static str> },
+    Io { action: String, path: PathBuf, source: io::Error },
+    NoCacheDir,
+}
+
+impl fmt::Display for DatasetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DatasetError::UnknownName { name, known } => {
+                write!(f, "unknown dataset {name:?}; use one of: {}", known.join(", "))
+            }
+            DatasetError::Io { action, path, source } => write!(
+                f,
+                "cannot {action} {}: {source} (check permissions and free space, or set {CACHE_ENV} to a writable directory)",
+                path.display()
+            ),
+            DatasetError::NoCacheDir => {
+                write!(f, "cannot locate the workspace's datasets/cache directory; set {CACHE_ENV} to a writable directory")
+            }
+        }
+    }
+}
+
+impl std::error::Error for DatasetError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            DatasetError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+fn io_err(action: &str, path: &Path) -> impl FnOnce(io::Error) -> DatasetError {
+    let (action, path) = (action.to_string(), path.to_path_buf());
+    move |source| DatasetError::Io { action, path, source }
+}
+
+/// The cache directory: `$GLUEBENCH_CACHE` if set and non-empty, else `<workspace>/datasets/cache`
+/// (this crate's directory is `<workspace>/datasets`).
+pub fn cache_dir() -> PathBuf {
+    match std::env::var_os(CACHE_ENV) {
+        Some(d) if !d.is_empty() => PathBuf::from(d),
+        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("cache"),
+    }
+}
+
+/// Returns dataset `name` from the default cache, generating it on first use (progress on stderr).
+pub fn ensure(name: &str) -> Result<Dataset, DatasetError> {
+    Cache::new(cache_dir()).ensure(name)
+}
+
+/// The on-disk manifest next to each file (`<file>.json`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub generator_version: u32,
+    pub name: String,
+    pub spec: DatasetSpec,
+    pub file: String,
+    pub file_size: u64,
+    pub file_sha256: String,
+    /// Expected result of the decompress task.
+    pub decompress: DecompressSummary,
+    /// Pages (conversion records) and emoji inserted, for information.
+    pub pages: u64,
+    pub emoji: u64,
+    pub generation_seconds: f64,
+}
+
+/// A cache directory. [`ensure`] uses [`cache_dir`]; tests point one at a temporary directory.
+#[derive(Clone, Debug)]
+pub struct Cache {
+    pub dir: PathBuf,
+    /// Print progress on stderr while generating (default true).
+    pub progress: bool,
+}
+
+/// (path, size, mtime) triples whose sha256 this process has verified.
+static VERIFIED: Mutex<Option<HashSet<(PathBuf, u64, SystemTime)>>> = Mutex::new(None);
+
+impl Cache {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Cache { dir: dir.into(), progress: true }
+    }
+
+    /// Path of the data file for `name`.
+    pub fn path(&self, name: &str, spec: &DatasetSpec) -> PathBuf {
+        self.dir.join(format!("{name}{}", spec.extension()))
+    }
+
+    fn manifest_path(data: &Path) -> PathBuf {
+        let mut p = data.as_os_str().to_owned();
+        p.push(".json");
+        PathBuf::from(p)
+    }
+
+    /// Named dataset from this cache (see [`names`]).
+    pub fn ensure(&self, name: &str) -> Result<Dataset, DatasetError> {
+        let spec = spec(name).ok_or_else(|| DatasetError::UnknownName { name: name.to_string(), known: names() })?;
+        self.ensure_spec(name, &spec)
+    }
+
+    /// A dataset under an arbitrary name and spec (for tests and experiments). The name must be a
+    /// plain file name.
+    pub fn ensure_spec(&self, name: &str, spec: &DatasetSpec) -> Result<Dataset, DatasetError> {
+        let path = self.path(name, spec);
+        if let Some(ds) = self.reuse(name, spec, &path)? {
+            return Ok(ds);
+        }
+        self.generate(name, spec, &path)
+    }
+
+    /// The cached dataset if manifest, size and (once per process) sha256 all match.
+    fn reuse(&self, name: &str, spec: &DatasetSpec, path: &Path) -> Result<Option<Dataset>, DatasetError> {
+        let Ok(text) = fs::read_to_string(Self::manifest_path(path)) else { return Ok(None) };
+        let Ok(m) = serde_json::from_str::<Manifest>(&text) else { return Ok(None) };
+        if m.generator_version != GENERATOR_VERSION || &m.spec != spec {
+            return Ok(None);
+        }
+        let Ok(meta) = fs::metadata(path) else { return Ok(None) };
+        if meta.len() != m.file_size {
+            return Ok(None);
+        }
+        let mtime = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+        let key = (path.to_path_buf(), meta.len(), mtime);
+        let known = VERIFIED.lock().unwrap().as_ref().is_some_and(|s| s.contains(&key));
+        if !known {
+            if sha256_file(path).map_err(io_err("read", path))? != m.file_sha256 {
+                return Ok(None);
+            }
+            VERIFIED.lock().unwrap().get_or_insert_with(HashSet::new).insert(key);
+        }
+        Ok(Some(Dataset {
+            name: name.to_string(),
+            path: path.to_path_buf(),
+            compressed_size: m.file_size,
+            file_sha256: m.file_sha256,
+            summary: m.decompress,
+            spec: spec.clone(),
+            generated: false,
+        }))
+    }
+
+    fn generate(&self, name: &str, spec: &DatasetSpec, path: &Path) -> Result<Dataset, DatasetError> {
+        fs::create_dir_all(&self.dir).map_err(io_err("create cache directory", &self.dir))?;
+        let shown = display_path(path);
+        let started = Instant::now();
+        let tmp = temp_name(path);
+        let guard = RemoveOnDrop(vec![tmp.clone()]);
+        let file = File::create(&tmp).map_err(io_err("create", &tmp))?;
+        let DatasetSpec::Wet(wspec) = spec;
+        let tty = io::stderr().is_terminal();
+        let mut last_pct = u64::MAX;
+        let mut progress = |done: u64, total: u64| {
+            let pct = (done * 100 / total.max(1)).min(100);
+            // On a terminal: one line updated in place; in logs: a line per 25%.
+            let step = if tty { 1 } else { 25 };
+            if self.progress && pct / step != last_pct / step {
+                last_pct = pct;
+                let msg = format!("gluebench: generating {shown} ({}) ... {pct}%", spec.describe());
+                if tty {
+                    eprint!("\r{msg} ");
+                } else {
+                    eprintln!("{msg}");
+                }
+            }
+        };
+        let opts = WriteOptions { threads: 0, progress: Some(&mut progress), member_index: false };
+        let report =
+            wet::write_wet(wspec, BufWriter::with_capacity(1 << 20, file), opts).map_err(io_err("write", &tmp))?;
+        if self.progress && tty {
+            eprintln!();
+        }
+        fs::rename(&tmp, path).map_err(io_err("move into place", path))?;
+        let seconds = started.elapsed().as_secs_f64();
+        let manifest = Manifest {
+            generator_version: GENERATOR_VERSION,
+            name: name.to_string(),
+            spec: spec.clone(),
+            file: path.file_name().unwrap().to_string_lossy().into_owned(),
+            file_size: report.compressed_bytes,
+            file_sha256: report.compressed_sha256.clone(),
+            decompress: report.summary.clone(),
+            pages: report.pages,
+            emoji: report.emoji,
+            generation_seconds: (seconds * 1000.0).round() / 1000.0,
+        };
+        let mpath = Self::manifest_path(path);
+        let mtmp = temp_name(&mpath);
+        let guard = guard.with(mtmp.clone());
+        let json = serde_json::to_string_pretty(&manifest).expect("manifest serialises") + "\n";
+        fs::write(&mtmp, json).map_err(io_err("write", &mtmp))?;
+        fs::rename(&mtmp, &mpath).map_err(io_err("move into place", &mpath))?;
+        drop(guard);
+        // We just hashed it while writing: no need to re-verify in this process.
+        if let Ok(meta) = fs::metadata(path) {
+            let mtime = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+            VERIFIED.lock().unwrap().get_or_insert_with(HashSet::new).insert((path.to_path_buf(), meta.len(), mtime));
+        }
+        if self.progress {
+            eprintln!(
+                "gluebench: generated {shown}: {} records, {} inflated -> {} in {:.1} s",
+                report.summary.members,
+                human_bytes(report.summary.bytes),
+                human_bytes(report.compressed_bytes),
+                seconds
+            );
+        }
+        Ok(Dataset {
+            name: name.to_string(),
+            path: path.to_path_buf(),
+            compressed_size: report.compressed_bytes,
+            file_sha256: report.compressed_sha256,
+            summary: report.summary,
+            spec: spec.clone(),
+            generated: true,
+        })
+    }
+}
+
+/// Deletes leftover temporary files if generation fails or panics.
+struct RemoveOnDrop(Vec<PathBuf>);
+
+impl RemoveOnDrop {
+    fn with(mut self, p: PathBuf) -> Self {
+        self.0.push(p);
+        self
+    }
+}
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        for p in &self.0 {
+            let _ = fs::remove_file(p);
+        }
+    }
+}
+
+fn temp_name(path: &Path) -> PathBuf {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let mut s = path.as_os_str().to_owned();
+    s.push(format!(".tmp-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
+    PathBuf::from(s)
+}
+
+/// SHA-256 of a file, lower-case hex.
+pub fn sha256_file(path: &Path) -> io::Result<String> {
+    let mut f = File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(wet::hex(&h.finalize()))
+}
+
+/// `path` relative to the workspace root when inside it (`datasets/cache/wet-1m.warc.wet.gz`).
+fn display_path(path: &Path) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new("/"));
+    path.strip_prefix(root).unwrap_or(path).display().to_string()
+}
+
+/// `128 MB`, `1.5 MB`, `900 KB` (binary units, as the dataset names use).
+pub fn human_bytes(n: u64) -> String {
+    let (v, unit) = if n >= MIB { (n as f64 / MIB as f64, "MB") } else { (n as f64 / 1024.0, "KB") };
+    if v >= 10.0 || v.fract() == 0.0 {
+        format!("{v:.0} {unit}")
+    } else {
+        format!("{v:.1} {unit}")
+    }
+}

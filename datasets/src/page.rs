@@ -1,0 +1,673 @@
+//! The page: the one source every output format is derived from.
+//!
+//! A [`Page`] is a pure function of `(corpus seed, page index)`, so any output can be built for any
+//! page without generating the pages before it: today's WET `conversion` record; later a WARC
+//! `response` (HTTP headers + HTML rendered from [`Page::blocks`]), a WAT metadata record, or a
+//! CDXJ line pointing at the offset/length of that response. Record ids are derived the same way
+//! ([`Page::record_id`]), so a WET record's `WARC-Refers-To` will name the `response` record a
+//! future WARC generator writes for the same page.
+
+use crate::prng::{self, AliasTable, Rng};
+use crate::text::{self, Script, Writer, LANGUAGES};
+use std::fmt::Write as _;
+use std::sync::OnceLock;
+
+/// Domain-separation tags for [`prng::derive`].
+const TAG_PAGE: u64 = 0x5041_4745; // "PAGE"
+const TAG_SECONDARY: u64 = 0x5345_434F; // "SECO"
+const TAG_RECORD_ID: u64 = 0x5249_4444; // "RIDD"
+
+/// Corpus-wide parameters a page depends on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Corpus {
+    pub seed: u64,
+    /// Mean emoji density over the corpus, in emoji (sequences) per 10^6 bytes of page text.
+    pub emoji_per_mb: f64,
+    /// Unix time at which the synthetic crawl segment starts.
+    pub start_unix: u64,
+}
+
+impl Corpus {
+    /// Segment start derived from the seed: a time in the (real) CC-MAIN-2024-22 crawl window,
+    /// so dates look like the real sample's.
+    pub fn new(seed: u64, emoji_per_mb: f64) -> Self {
+        // 2024-05-17T23:31:22Z plus up to 14 days.
+        let start_unix = 1_715_988_682 + prng::derive(&[seed, 0x5354_4152]) % (14 * 86_400);
+        Corpus { seed, emoji_per_mb, start_unix }
+    }
+}
+
+/// The kind of a text block; lets a future HTML renderer pick tags (`<title>`, `<nav>`, `<h2>`,
+/// `<p>`, `<li>`, `<footer>`) without re-parsing the text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockKind {
+    Title,
+    Nav,
+    Heading,
+    Paragraph,
+    ListItem,
+    Meta,
+    Footer,
+}
+
+/// One line of [`Page::text`]: `text[start..end]` (without the `'\n'`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Block {
+    pub kind: BlockKind,
+    pub start: u32,
+    pub end: u32,
+    /// Index into [`Page::languages`] of the language the line is written in.
+    pub lang: u8,
+}
+
+/// WARC record types a page can give rise to; each has its own stable record id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordKind {
+    Request = 1,
+    Response = 2,
+    Metadata = 3,
+    Conversion = 4,
+}
+
+/// A synthetic web page.
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub index: u64,
+    pub url: String,
+    /// Fetch time, Unix seconds (the `WARC-Date` of all its records).
+    pub fetch_unix: u64,
+    /// ISO 639-3 codes as a CLD2-based identifier would report them, primary first; empty when
+    /// "no reliable language" (Common Crawl then omits the header).
+    pub languages: Vec<&'static str>,
+    /// Index into [`text::LANGUAGES`] of the languages the text is written in, primary first.
+    pub lang_indices: Vec<usize>,
+    pub title: String,
+    /// The extracted text as a WET body holds it: lines joined by `'\n'`, ending in `'\n'`.
+    pub text: String,
+    pub blocks: Vec<Block>,
+    /// Emoji sequences inserted into the text.
+    pub emoji: u32,
+    /// Server address (for a future `WARC-IP-Address`).
+    pub ip: [u8; 4],
+    seed: u64,
+}
+
+impl Page {
+    /// Generates page `index` of the corpus. Pure: same inputs, same page, on every platform.
+    pub fn generate(corpus: &Corpus, index: u64) -> Page {
+        PageBuilder::new(corpus, index).build()
+    }
+
+    /// The record id (`<urn:uuid:...>`) of the record of `kind` for this page: a version-4-shaped
+    /// UUID derived from the corpus seed, page index and kind.
+    pub fn record_id(&self, kind: RecordKind) -> String {
+        let hi = prng::derive(&[self.seed, TAG_RECORD_ID, self.index, kind as u64]);
+        let lo = prng::mix64(hi ^ 0xD1B5_4A32_D192_ED03);
+        format_uuid(hi, lo)
+    }
+
+    /// `host` part of the URL.
+    pub fn host(&self) -> &str {
+        let rest = self.url.split_once("://").map_or(self.url.as_str(), |(_, r)| r);
+        rest.split(['/', '?']).next().unwrap_or(rest)
+    }
+}
+
+/// `<urn:uuid:xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx>` from 128 random bits.
+pub fn format_uuid(hi: u64, lo: u64) -> String {
+    let hi = (hi & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000;
+    let lo = (lo & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000;
+    format!(
+        "<urn:uuid:{:08x}-{:04x}-{:04x}-{:04x}-{:012x}>",
+        hi >> 32,
+        (hi >> 16) & 0xFFFF,
+        hi & 0xFFFF,
+        lo >> 48,
+        lo & 0xFFFF_FFFF_FFFF
+    )
+}
+
+fn language_table() -> &'static AliasTable {
+    static T: OnceLock<AliasTable> = OnceLock::new();
+    T.get_or_init(|| AliasTable::new(&LANGUAGES.iter().map(|l| l.share).collect::<Vec<_>>()))
+}
+
+/// Body-size model: log-normal in bytes. Median and spread chosen so that the mean record
+/// (headers included) is ~6.3 KB, i.e. ~16,000 records per 100 MB as in real WET files, with a
+/// heavy right tail (p99 around 45 KB) like Common Crawl's.
+pub const BODY_MEDIAN_BYTES: f64 = 3_100.0;
+pub const BODY_SIGMA: f64 = 1.1;
+/// Real WET bodies are capped by the 1 MiB fetch limit of the crawler (text is smaller still).
+pub const BODY_MAX_BYTES: f64 = 600_000.0;
+pub const BODY_MIN_BYTES: f64 = 40.0;
+
+const EMOJI: &[(&str, f64)] = &[
+    ("👉", 10.0),
+    ("✅", 10.0),
+    ("🔥", 8.0),
+    ("❤️", 8.0),
+    ("😊", 7.0),
+    ("👍", 7.0),
+    ("⭐", 6.0),
+    ("😂", 6.0),
+    ("✔️", 5.0),
+    ("➡️", 5.0),
+    ("📞", 4.0),
+    ("📧", 4.0),
+    ("📍", 4.0),
+    ("🎉", 4.0),
+    ("🙏", 4.0),
+    ("✨", 4.0),
+    ("💯", 3.0),
+    ("🚀", 3.0),
+    ("⚡", 3.0),
+    ("😍", 3.0),
+    ("👇", 3.0),
+    ("▶️", 2.0),
+    ("⚠️", 2.0),
+    ("☎️", 2.0),
+    ("✈️", 2.0),
+    ("🏠", 2.0),
+    ("💪", 2.0),
+    ("🌟", 2.0),
+    ("😉", 2.0),
+    ("🤔", 2.0),
+    ("😭", 2.0),
+    ("🥰", 1.0),
+    ("👍🏻", 1.0),
+    ("👏🏽", 1.0),
+    ("🇺🇸", 1.0),
+    ("🇩🇪", 0.5),
+    ("🇯🇵", 0.5),
+    ("👨‍👩‍👧", 0.5),
+    ("🏳️‍🌈", 0.5),
+    ("👩‍💻", 0.5),
+    ("1️⃣", 0.5),
+    ("♥", 1.0),
+    ("☺", 0.5),
+];
+
+fn emoji_table() -> &'static AliasTable {
+    static T: OnceLock<AliasTable> = OnceLock::new();
+    T.get_or_init(|| AliasTable::new(&EMOJI.iter().map(|e| e.1).collect::<Vec<_>>()))
+}
+
+/// Share of pages that carry emoji at all: real web text has them clustered on few pages (social,
+/// shops), so at web-like densities most pages have none; at tweet-like densities most have some.
+fn emoji_page_share(density: f64) -> f64 {
+    (density / 2000.0).clamp(0.05, 1.0)
+}
+
+const EN_MONTHS: [&str; 12] = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "December",
+];
+
+const EN_NAV: &[&str] = &[
+    "Home", "About", "About Us", "Contact", "Contact Us", "Blog", "News", "Login", "Log in", "Sign in", "Register",
+    "Search", "Menu", "Shop", "Cart", "Products", "Services", "Privacy Policy", "Terms of Use", "Help", "FAQ",
+    "Events", "Gallery", "Resources", "Careers", "Support", "Categories", "Archives", "Subscribe", "Skip to content",
+];
+
+struct PageBuilder<'c> {
+    corpus: &'c Corpus,
+    index: u64,
+    seed: u64,
+    w: Writer,
+    second: Option<Writer>,
+    text: String,
+    blocks: Vec<Block>,
+    emoji: u32,
+    /// Bytes of text left before the next emoji (infinite for emoji-free pages).
+    emoji_gap: f64,
+    emoji_mean_gap: f64,
+}
+
+impl<'c> PageBuilder<'c> {
+    fn new(corpus: &'c Corpus, index: u64) -> Self {
+        let seed = prng::derive(&[corpus.seed, TAG_PAGE, index]);
+        let mut rng = Rng::new(seed);
+        let primary = language_table().sample(&mut rng);
+        let secondary = if LANGUAGES[primary].code != "eng" && rng.chance(0.12) {
+            text::language_index("eng")
+        } else if rng.chance(0.03) {
+            Some(language_table().sample(&mut rng)).filter(|&s| s != primary)
+        } else {
+            None
+        };
+        let share = emoji_page_share(corpus.emoji_per_mb);
+        let (emoji_mean_gap, emoji_gap) = if corpus.emoji_per_mb > 0.0 && rng.chance(share) {
+            let mean = 1e6 * share / corpus.emoji_per_mb;
+            (mean, rng.exponential(mean))
+        } else {
+            (f64::INFINITY, f64::INFINITY)
+        };
+        let second_rng = Rng::from_parts(&[seed, TAG_SECONDARY]);
+        PageBuilder {
+            corpus,
+            index,
+            seed: corpus.seed,
+            w: Writer::new(primary, rng),
+            second: secondary.map(|s| Writer::new(s, second_rng)),
+            text: String::new(),
+            blocks: Vec::new(),
+            emoji: 0,
+            emoji_gap,
+            emoji_mean_gap,
+        }
+    }
+
+    fn rng(&mut self) -> &mut Rng {
+        &mut self.w.rng
+    }
+
+    /// Appends `line` as a block, inserting emoji where the page's emoji process says so.
+    fn push_line(&mut self, kind: BlockKind, lang: u8, line: &str) {
+        if line.is_empty() {
+            return;
+        }
+        let start = self.text.len() as u32;
+        self.emoji_gap -= line.len() as f64;
+        if self.emoji_gap <= 0.0 && kind == BlockKind::ListItem {
+            self.push_emoji();
+            self.text.push(' ');
+        }
+        self.text.push_str(line);
+        while self.emoji_gap <= 0.0 {
+            self.text.push(' ');
+            self.push_emoji();
+        }
+        let end = self.text.len() as u32;
+        self.text.push('\n');
+        self.blocks.push(Block { kind, start, end, lang });
+    }
+
+    fn push_emoji(&mut self) {
+        // Emoji-rich pages repeat them ("🔥🔥🔥") now and then.
+        let e = EMOJI[emoji_table().sample(&mut self.w.rng)].0;
+        let reps = 1 + self.w.rng.geometric(0.15, 3);
+        for _ in 0..reps {
+            self.text.push_str(e);
+            self.emoji += 1;
+        }
+        let mean = self.emoji_mean_gap;
+        self.emoji_gap += self.w.rng.exponential(mean) * reps as f64;
+    }
+
+    fn build(mut self) -> Page {
+        let (start_unix, index) = (self.corpus.start_unix, self.index);
+        let rng = &mut self.w.rng;
+        let target = rng.lognormal(BODY_MEDIAN_BYTES, BODY_SIGMA).clamp(BODY_MIN_BYTES, BODY_MAX_BYTES) as usize;
+        let undetected = rng.chance(0.004);
+        let fetch_unix = start_unix + index * 3 / 5 + rng.below(40);
+        let ip = [rng.range(1, 223) as u8, rng.below(256) as u8, rng.below(256) as u8, rng.range(1, 254) as u8];
+        let script = self.w.script();
+        let mut line = String::new();
+
+        // Site name and title, e.g. "Some Heading Words - Site".
+        let mut site = String::new();
+        let n = 1 + self.rng().geometric(0.35, 2) as usize;
+        self.w.phrase(&mut site, n);
+        let mut title = String::new();
+        let n = self.rng().range(2, 9) as usize;
+        self.w.phrase(&mut title, n);
+        let heading = title.clone();
+        if self.rng().chance(0.7) {
+            title.push_str(self.w.title_separator());
+            title.push_str(&site);
+        }
+        let url = self.make_url(&site, &heading);
+        self.push_line(BlockKind::Title, 0, &title);
+
+        // Header navigation, often repeated in the footer.
+        let mut nav: Vec<String> = Vec::new();
+        if self.rng().chance(0.72) {
+            let k = self.rng().range(3, 16);
+            for _ in 0..k {
+                let item = if self.vocab_code() == "eng" && self.rng().chance(0.6) {
+                    let r = self.rng().index(EN_NAV.len());
+                    EN_NAV[r].to_string()
+                } else {
+                    let mut s = String::new();
+                    let n = 1 + self.rng().geometric(0.3, 2) as usize;
+                    self.w.phrase(&mut s, n);
+                    s
+                };
+                nav.push(item);
+            }
+            for item in &nav {
+                self.push_line(BlockKind::Nav, 0, &item);
+            }
+        }
+        if self.rng().chance(0.6) {
+            self.push_line(BlockKind::Heading, 0, &heading);
+        }
+        if self.rng().chance(0.45) {
+            line.clear();
+            self.meta_line(&mut line, fetch_unix);
+            self.push_line(BlockKind::Meta, 0, &line);
+        }
+
+        // Main content until ~the target size, then the footer.
+        let main_target = target.saturating_sub(target / 14);
+        while self.text.len() < main_target {
+            line.clear();
+            let r = self.rng().f64();
+            if r < 0.40 {
+                let n = 1 + self.rng().geometric(0.62, 14);
+                self.paragraph(&mut line, n);
+                self.push_line(BlockKind::Paragraph, 0, &line);
+            } else if r < 0.52 {
+                let n = self.rng().range(1, 6) as usize;
+                self.w.phrase(&mut line, n);
+                self.push_line(BlockKind::Heading, 0, &line);
+            } else if r < 0.64 {
+                let items = self.rng().range(2, 8);
+                for _ in 0..items {
+                    line.clear();
+                    let n = self.rng().range(2, 9) as usize;
+                    self.w.phrase(&mut line, n);
+                    self.push_line(BlockKind::ListItem, 0, &line);
+                }
+            } else if r < 0.78 {
+                let n = self.w.sentence_len();
+                self.w.sentence(&mut line, n);
+                self.push_line(BlockKind::Paragraph, 0, &line);
+            } else if r < 0.86 {
+                self.meta_line(&mut line, fetch_unix);
+                self.push_line(BlockKind::Meta, 0, &line);
+            } else if r < 0.93 && self.second.is_some() {
+                let second = self.second.as_mut().unwrap();
+                let n = 1 + second.rng.geometric(0.5, 8) as usize;
+                for s in 0..n {
+                    if s > 0 && second.script().spaced() {
+                        line.push(' ');
+                    }
+                    let len = second.sentence_len();
+                    second.sentence(&mut line, len);
+                }
+                self.push_line(BlockKind::Paragraph, 1, &line);
+            } else {
+                let n = 2 + self.rng().geometric(0.5, 6);
+                self.paragraph(&mut line, n);
+                self.push_line(BlockKind::Paragraph, 0, &line);
+            }
+        }
+
+        // Footer: nav again, a copyright line, sometimes a cookie notice.
+        if !nav.is_empty() && self.rng().chance(0.5) {
+            let keep = self.rng().range(2, nav.len() as u64) as usize;
+            for item in nav.iter().take(keep) {
+                self.push_line(BlockKind::Footer, 0, item);
+            }
+        }
+        if self.rng().chance(0.55) {
+            line.clear();
+            let year = 2010 + self.rng().below(15);
+            let _ = match self.rng().below(3) {
+                0 => write!(line, "© {} {}.", 2024, site),
+                1 => write!(line, "Copyright © {}-{} {}.", year, 2024, site),
+                _ => write!(line, "© {} {}", 2024, site),
+            };
+            if self.vocab_code() == "eng" {
+                line.push_str(" All rights reserved.");
+            } else if script.spaced() {
+                line.push(' ');
+                let n = self.rng().range(2, 4) as usize;
+                self.w.phrase(&mut line, n);
+            }
+            self.push_line(BlockKind::Footer, 0, &line);
+        }
+
+        let mut languages: Vec<&'static str> = vec![self.w.vocab.lang.code];
+        let mut lang_indices = vec![text::language_index(self.w.vocab.lang.code).unwrap()];
+        if let Some(s) = &self.second {
+            // CLD2 only reports a second language when it covers a real share of the text.
+            let covered = self.blocks.iter().filter(|b| b.lang == 1).map(|b| (b.end - b.start) as usize).sum::<usize>();
+            lang_indices.push(text::language_index(s.vocab.lang.code).unwrap());
+            if covered * 20 > self.text.len() {
+                languages.push(s.vocab.lang.code);
+            }
+        }
+        if undetected {
+            languages.clear();
+        }
+        Page {
+            index: self.index,
+            url,
+            fetch_unix,
+            languages,
+            lang_indices,
+            title,
+            text: self.text,
+            blocks: self.blocks,
+            emoji: self.emoji,
+            ip,
+            seed: self.seed,
+        }
+    }
+
+    fn vocab_code(&self) -> &'static str {
+        self.w.vocab.lang.code
+    }
+
+    fn paragraph(&mut self, out: &mut String, sentences: u32) {
+        let spaced = self.w.script().spaced();
+        for s in 0..sentences.max(1) {
+            if s > 0 && spaced {
+                out.push(' ');
+            }
+            let n = self.w.sentence_len();
+            self.w.sentence(out, n);
+        }
+    }
+
+    /// Dates, bylines, counters, prices: the short non-prose lines web pages are full of.
+    fn meta_line(&mut self, out: &mut String, fetch_unix: u64) {
+        let days_back = self.rng().below(3000);
+        let (y, m, d) = civil_from_days(((fetch_unix / 86_400) as i64) - days_back as i64);
+        let eng = self.vocab_code() == "eng";
+        let script = self.w.script();
+        let r = self.rng().below(5);
+        match (r, eng, script) {
+            (0 | 1, true, _) => {
+                let _ = write!(out, "Posted on {} {}, {} by ", EN_MONTHS[m as usize - 1], d, y);
+                self.w.phrase(out, 2);
+            }
+            (0 | 1, false, Script::Han | Script::Japanese) => {
+                let _ = write!(out, "{y}年{m}月{d}日 {:02}:{:02}", self.rng().below(24), self.rng().below(60));
+            }
+            (0 | 1, false, _) => {
+                let _ = write!(out, "{d:02}.{m:02}.{y} ");
+                self.w.phrase(out, 2);
+            }
+            (2, _, _) => {
+                let n = self.rng().range(1, 3) as usize;
+                self.w.phrase(out, n);
+                let _ = write!(out, " ({})", self.rng().range(0, 250));
+            }
+            (3, _, _) => {
+                let n = self.rng().range(1, 4) as usize;
+                self.w.phrase(out, n);
+                let (cur, sep) = match self.vocab_code() {
+                    "eng" => ("$", "."),
+                    "jpn" => ("¥", ""),
+                    "zho" => ("¥", "."),
+                    "rus" | "ukr" => ("₽", ","),
+                    "deu" | "fra" | "ita" | "spa" | "nld" | "por" | "fin" => ("€", ","),
+                    _ => ("$", "."),
+                };
+                if sep.is_empty() {
+                    let _ = write!(out, " {cur}{}", self.rng().range(100, 99_999));
+                } else {
+                    let _ = write!(out, " {cur}{}{sep}{:02}", self.rng().range(1, 999), self.rng().below(100));
+                }
+            }
+            _ => {
+                let _ = write!(out, "{y}-{m:02}-{d:02}");
+            }
+        }
+    }
+
+    fn make_url(&mut self, site: &str, heading: &str) -> String {
+        let lang = self.w.vocab.lang;
+        let latin = lang.script == Script::Latin;
+        let rng = &mut self.w.rng;
+        let scheme = if rng.chance(0.82) { "https" } else { "http" };
+        let www = if rng.chance(0.45) { "www." } else { "" };
+        let mut host_slug = if latin { ascii_slug(site, "") } else { String::new() };
+        if host_slug.len() < 3 {
+            let n = 2 + rng.below(3) as usize;
+            host_slug = latin_syllables(rng, n);
+        }
+        if rng.chance(0.15) {
+            let _ = write!(host_slug, "{}", rng.range(1, 999));
+        }
+        let tld = lang.tlds[rng.front_biased(lang.tlds.len())];
+        let mut url = format!("{scheme}://{www}{host_slug}.{tld}");
+        let slug = if latin { ascii_slug(heading, "-") } else { String::new() };
+        let slug = if slug.len() >= 3 {
+            slug
+        } else if rng.chance(0.25) {
+            percent_encode(heading.split(' ').next().unwrap_or(heading))
+        } else {
+            format!("{}-{}", latin_syllables(rng, 3), latin_syllables(rng, 2))
+        };
+        let word = slug.split('-').next().unwrap_or("page").to_string();
+        let n = rng.range(1, 99_999);
+        let _ = match rng.below(12) {
+            0 => write!(url, "/"),
+            1 => write!(url, "/{word}/"),
+            2 | 3 => write!(url, "/{word}/{slug}/"),
+            4 => {
+                let (y, m, d) = civil_from_days((self.corpus.start_unix / 86_400) as i64 - rng.below(2000) as i64);
+                write!(url, "/{y}/{m:02}/{d:02}/{slug}/")
+            }
+            5 | 6 => write!(url, "/{word}/{slug}.html"),
+            7 => write!(url, "/product/{slug}-{n}"),
+            8 => write!(url, "/index.php?option=com_content&view=article&id={n}"),
+            9 => write!(url, "/{word}?page={}", rng.range(2, 40)),
+            10 => write!(url, "/tag/{word}/page/{}/", rng.range(2, 40)),
+            _ => write!(url, "/{n}.html"),
+        };
+        url
+    }
+}
+
+/// Lower-case ASCII slug of `s`: common Latin diacritics folded, anything else dropped, words
+/// joined by `sep`.
+pub fn ascii_slug(s: &str, sep: &str) -> String {
+    let mut out = String::new();
+    for word in s.split(' ') {
+        let mut w = String::new();
+        for c in word.chars().flat_map(char::to_lowercase) {
+            match c {
+                'a'..='z' | '0'..='9' => w.push(c),
+                'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ą' | 'ă' => w.push('a'),
+                'ç' | 'ć' | 'č' => w.push('c'),
+                'è' | 'é' | 'ê' | 'ë' | 'ę' | 'ě' => w.push('e'),
+                'ì' | 'í' | 'î' | 'ï' | 'ı' => w.push('i'),
+                'ñ' | 'ń' => w.push('n'),
+                'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ő' => w.push('o'),
+                'ù' | 'ú' | 'û' | 'ü' | 'ů' | 'ű' => w.push('u'),
+                'ý' | 'ÿ' => w.push('y'),
+                'ß' => w.push_str("ss"),
+                'æ' => w.push_str("ae"),
+                'ł' => w.push('l'),
+                'ś' | 'š' | 'ş' | 'ș' => w.push('s'),
+                'ź' | 'ż' | 'ž' => w.push('z'),
+                'ř' => w.push('r'),
+                'ğ' => w.push('g'),
+                'ț' => w.push('t'),
+                'đ' => w.push('d'),
+                _ => {}
+            }
+        }
+        if !w.is_empty() {
+            if !out.is_empty() {
+                out.push_str(sep);
+            }
+            out.push_str(&w);
+        }
+    }
+    out
+}
+
+fn latin_syllables(rng: &mut Rng, n: usize) -> String {
+    const ON: &[&str] = &["b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "sh", "ch"];
+    const NU: &[&str] = &["a", "e", "i", "o", "u", "ai", "ao", "ei", "ou", "ia"];
+    let mut s = String::new();
+    for _ in 0..n {
+        s.push_str(ON[rng.index(ON.len())]);
+        s.push_str(NU[rng.index(NU.len())]);
+        if rng.chance(0.3) {
+            s.push(['n', 'g', 'r', 'x'][rng.index(4)]);
+        }
+    }
+    s
+}
+
+/// Percent-encodes everything outside unreserved ASCII (as browsers do for non-ASCII paths).
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// Proleptic Gregorian (year, month, day) of a day count since 1970-01-01 (H. Hinnant's algorithm).
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_861), (2024, 5, 18));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+
+    #[test]
+    fn page_is_pure_and_well_formed() {
+        let c = Corpus::new(42, 10.0);
+        for i in [0u64, 1, 7, 1000, 123_456] {
+            let a = Page::generate(&c, i);
+            let b = Page::generate(&c, i);
+            assert_eq!(a.text, b.text);
+            assert_eq!(a.url, b.url);
+            assert!(a.text.ends_with('\n'));
+            assert!(a.url.starts_with("http"));
+            assert!(!a.host().is_empty());
+            assert!(a.record_id(RecordKind::Conversion).starts_with("<urn:uuid:"));
+            assert_ne!(a.record_id(RecordKind::Conversion), a.record_id(RecordKind::Response));
+            for blk in &a.blocks {
+                assert!(!a.text[blk.start as usize..blk.end as usize].contains('\n'));
+            }
+        }
+    }
+
+    #[test]
+    fn uuid_shape() {
+        let u = format_uuid(u64::MAX, 0);
+        assert_eq!(u.len(), "<urn:uuid:>".len() + 36);
+        assert_eq!(&u[24..25], "4");
+    }
+}

@@ -1,0 +1,566 @@
+//! Measuring how much generated data looks like the real thing.
+//!
+//! A generator tuned by eye drifts; one tuned against numbers can be checked in CI. This module
+//! computes the same statistics for generated WET files and for real samples (WET/WARC `.gz`,
+//! JSON-lines documents, TSV sentences, plain lines), so they can sit side by side in one table
+//! (`examples/realism.rs`, README) and in tests with tolerance bands (`tests/realism.rs`).
+//!
+//! Definitions (all per *document*: a WET `conversion` body, a WARC `response` payload, a JSON
+//! line's text field, a TSV/plain line):
+//! - record size: body bytes; percentiles are nearest-rank.
+//! - non-ASCII share: body bytes >= 0x80 / body bytes.
+//! - languages: the first code of `WARC-Identified-Content-Language` (WET), the first
+//!   `code-iso-639-3` of the `languages-cld2` field of the matching `metadata` record (WARC), or a
+//!   language field/column (JSONL/TSV); share of documents.
+//! - scripts: share of *letters* (alphabetic code points) by Unicode block: Latin, Cyrillic, Han,
+//!   Kana, Arabic, other (Hangul, Greek, Hebrew, Indic, Thai, ...). HTML payloads are reduced to
+//!   their text first (tags, `<script>` and `<style>` skipped); bytes that are not UTF-8 (e.g. GBK or
+//!   windows-1251 pages) are skipped and counted in `undecodable_bytes`.
+//! - emoji: a deliberately simple code-point range count: U+1F300–1F6FF (minus skin-tone
+//!   modifiers), U+1F900–1FAFF, U+2600–27BF, U+2B50, U+2B55, U+231A–231B, U+23E9–23FA, U+20E3
+//!   (keycaps), U+1F004, U+1F0CF, U+1F170–1F251, and regional-indicator pairs (flags) as one. So a
+//!   ZWJ family counts once per person, `❤️` once, and text-style dingbats like `★`/`✓` count too.
+//!   Reported per 10^6 body bytes.
+//! - compression ratio (members): decompressed / compressed bytes of the gzip members as stored.
+//!   compression ratio (bodies): each body gzip'ed alone at level 6 (one member per document, no
+//!   WARC headers), which makes WET, WARC payloads and plain documents comparable.
+
+use crate::warc::parse_record;
+use flate2::bufread::GzDecoder;
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::path::Path;
+
+/// Letter counts by script.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ScriptCounts {
+    pub latin: u64,
+    pub cyrillic: u64,
+    pub han: u64,
+    pub kana: u64,
+    pub arabic: u64,
+    pub other: u64,
+}
+
+impl ScriptCounts {
+    pub fn total(&self) -> u64 {
+        self.latin + self.cyrillic + self.han + self.kana + self.arabic + self.other
+    }
+
+    /// `(name, share)` pairs in a fixed order.
+    pub fn shares(&self) -> [(&'static str, f64); 6] {
+        let t = self.total().max(1) as f64;
+        [
+            ("Latin", self.latin as f64 / t),
+            ("Cyrillic", self.cyrillic as f64 / t),
+            ("Han", self.han as f64 / t),
+            ("Kana", self.kana as f64 / t),
+            ("Arabic", self.arabic as f64 / t),
+            ("other", self.other as f64 / t),
+        ]
+    }
+
+    fn add(&mut self, c: char) {
+        let u = c as u32;
+        match u {
+            0x41..=0x5A | 0x61..=0x7A | 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F | 0x1E00..=0x1EFF => self.latin += 1,
+            0x400..=0x52F => self.cyrillic += 1,
+            0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF => self.han += 1,
+            0x3040..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => self.kana += 1,
+            0x600..=0x6FF | 0x750..=0x77F | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => {
+                if c.is_alphabetic() {
+                    self.arabic += 1
+                }
+            }
+            _ if c.is_alphabetic() => self.other += 1,
+            _ => {}
+        }
+    }
+}
+
+/// Whether `c` counts as an emoji for [`Stats::emoji`] (see the module docs). Regional indicators
+/// are handled by the caller (a pair is one flag).
+pub fn is_emoji_code_point(c: char) -> bool {
+    matches!(c as u32,
+        0x1F300..=0x1F3FA | 0x1F400..=0x1F6FF | 0x1F900..=0x1FAFF | 0x2600..=0x27BF
+        | 0x2B50 | 0x2B55 | 0x231A..=0x231B | 0x23E9..=0x23FA | 0x20E3 | 0x1F004 | 0x1F0CF
+        | 0x1F170..=0x1F251)
+}
+
+fn is_regional_indicator(c: char) -> bool {
+    (0x1F1E6..=0x1F1FF).contains(&(c as u32))
+}
+
+/// Statistics of one source (see the module docs for definitions).
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
+    pub label: String,
+    /// "WET", "WARC", "JSONL", "TSV", "lines".
+    pub format: String,
+    /// Documents analysed.
+    pub records: u64,
+    pub body_sizes: Vec<u64>,
+    pub body_bytes: u64,
+    pub non_ascii_bytes: u64,
+    /// Documents by primary language (documents without one under "-").
+    pub languages: BTreeMap<String, u64>,
+    pub scripts: ScriptCounts,
+    pub undecodable_bytes: u64,
+    pub emoji: u64,
+    /// gzip members read (0 for plain files).
+    pub members: u64,
+    pub member_compressed_bytes: u64,
+    pub member_decompressed_bytes: u64,
+    /// Sum over documents of gzip -6 of the body alone (0 when not computed).
+    pub body_gzip_bytes: u64,
+}
+
+impl Stats {
+    /// Nearest-rank percentile of body sizes (`p` in 0..=100).
+    pub fn percentile(&self, p: f64) -> u64 {
+        if self.body_sizes.is_empty() {
+            return 0;
+        }
+        let mut v = self.body_sizes.clone();
+        v.sort_unstable();
+        let rank = ((p / 100.0) * v.len() as f64).ceil().max(1.0) as usize;
+        v[rank.min(v.len()) - 1]
+    }
+
+    pub fn mean_body(&self) -> f64 {
+        self.body_bytes as f64 / self.records.max(1) as f64
+    }
+
+    pub fn non_ascii_share(&self) -> f64 {
+        self.non_ascii_bytes as f64 / self.body_bytes.max(1) as f64
+    }
+
+    pub fn emoji_per_mb(&self) -> f64 {
+        self.emoji as f64 * 1e6 / self.body_bytes.max(1) as f64
+    }
+
+    /// Decompressed / compressed bytes of the members as stored (None for plain files).
+    pub fn member_ratio(&self) -> Option<f64> {
+        (self.member_compressed_bytes > 0)
+            .then(|| self.member_decompressed_bytes as f64 / self.member_compressed_bytes as f64)
+    }
+
+    /// Body bytes / gzip -6 of each body alone (None when not computed).
+    pub fn body_ratio(&self) -> Option<f64> {
+        (self.body_gzip_bytes > 0).then(|| self.body_bytes as f64 / self.body_gzip_bytes as f64)
+    }
+
+    /// Mean decompressed bytes per gzip member (headers included).
+    pub fn mean_member(&self) -> Option<f64> {
+        (self.members > 0).then(|| self.member_decompressed_bytes as f64 / self.members as f64)
+    }
+
+    /// Share of documents in `lang` (primary language).
+    pub fn language_share(&self, lang: &str) -> f64 {
+        *self.languages.get(lang).unwrap_or(&0) as f64 / self.records.max(1) as f64
+    }
+
+    fn add_document(&mut self, body: &[u8], lang: Option<&str>, html: bool, body_gzip: bool) {
+        self.records += 1;
+        self.body_sizes.push(body.len() as u64);
+        self.body_bytes += body.len() as u64;
+        self.non_ascii_bytes += body.iter().filter(|&&b| b >= 0x80).count() as u64;
+        *self.languages.entry(lang.unwrap_or("-").to_string()).or_insert(0) += 1;
+        let mut pending_ri = false;
+        let mut count_chars = |text: &str, scripts: &mut ScriptCounts, emoji: &mut u64| {
+            for c in text.chars() {
+                if is_regional_indicator(c) {
+                    if pending_ri {
+                        *emoji += 1;
+                    }
+                    pending_ri = !pending_ri;
+                    continue;
+                }
+                pending_ri = false;
+                if is_emoji_code_point(c) {
+                    *emoji += 1;
+                } else {
+                    scripts.add(c);
+                }
+            }
+        };
+        let mut undecodable = 0u64;
+        for chunk in body.utf8_chunks() {
+            undecodable += chunk.invalid().len() as u64;
+            let valid = chunk.valid();
+            if html {
+                for piece in HtmlText::new(valid) {
+                    count_chars(piece, &mut self.scripts, &mut self.emoji);
+                }
+            } else {
+                count_chars(valid, &mut self.scripts, &mut self.emoji);
+            }
+        }
+        self.undecodable_bytes += undecodable;
+        if body_gzip {
+            self.body_gzip_bytes += gzip_len(body);
+        }
+    }
+}
+
+/// Compressed size of `data` as one gzip member at level 6.
+pub fn gzip_len(data: &[u8]) -> u64 {
+    let mut enc = GzEncoder::new(Vec::with_capacity(data.len() / 2 + 64), Compression::new(6));
+    enc.write_all(data).expect("Vec write");
+    enc.finish().expect("Vec write").len() as u64
+}
+
+/// Iterator over the text pieces of an HTML fragment (outside tags, `<script>`, `<style>`).
+struct HtmlText<'a> {
+    rest: &'a str,
+}
+
+impl<'a> HtmlText<'a> {
+    fn new(s: &'a str) -> Self {
+        HtmlText { rest: s }
+    }
+}
+
+impl<'a> Iterator for HtmlText<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        while !self.rest.is_empty() {
+            if let Some(tag) = self.rest.strip_prefix('<') {
+                let lower = tag.get(..6).map(|s| s.to_ascii_lowercase());
+                let skip_to = match lower.as_deref() {
+                    Some("script") => find_ci(self.rest, "</script"),
+                    Some(p) if p.starts_with("style") => find_ci(self.rest, "</style"),
+                    _ => None,
+                };
+                let from = skip_to.unwrap_or(0);
+                match self.rest[from..].find('>') {
+                    Some(end) => self.rest = &self.rest[from + end + 1..],
+                    None => self.rest = "",
+                }
+                continue;
+            }
+            let end = self.rest.find('<').unwrap_or(self.rest.len());
+            let (text, rest) = self.rest.split_at(end);
+            self.rest = rest;
+            return Some(text);
+        }
+        None
+    }
+}
+
+fn find_ci(hay: &str, needle: &str) -> Option<usize> {
+    let h = hay.as_bytes();
+    let n = needle.as_bytes();
+    h.windows(n.len()).position(|w| w.eq_ignore_ascii_case(n))
+}
+
+/// What to include and compute.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Only documents whose primary language is this code (e.g. "eng"); members likewise.
+    pub only_lang: Option<String>,
+    /// Also gzip each body alone (for [`Stats::body_ratio`]); costs one compression pass.
+    pub body_gzip: bool,
+}
+
+/// A `BufRead` that counts consumed bytes (to attribute compressed bytes to gzip members).
+struct Counting<R> {
+    inner: R,
+    consumed: u64,
+}
+
+impl<R: BufRead> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.consumed += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Counting<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.consumed += amt as u64;
+        self.inner.consume(amt);
+    }
+}
+
+fn first_code(v: &str) -> &str {
+    v.split(',').next().unwrap_or(v).trim()
+}
+
+/// Language of a WARC `metadata` record's `languages-cld2: {json}` line, if any.
+fn cld2_language(block: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(block).ok()?;
+    let line = text.lines().find_map(|l| l.strip_prefix("languages-cld2: "))?;
+    let v: serde_json::Value = serde_json::from_str(line.trim()).ok()?;
+    v["languages"][0]["code-iso-639-3"].as_str().map(str::to_string)
+}
+
+/// Analyses a `.warc.gz` / `.warc.wet.gz` file (one or more records per gzip member).
+pub fn analyze_warc(path: &Path, label: &str, opts: &Options) -> io::Result<Stats> {
+    analyze_warc_reader(BufReader::with_capacity(1 << 20, File::open(path)?), label, opts)
+}
+
+/// [`analyze_warc`] over any buffered reader (e.g. an in-memory file).
+pub fn analyze_warc_reader<R: BufRead>(reader: R, label: &str, opts: &Options) -> io::Result<Stats> {
+    let mut st = Stats { label: label.to_string(), ..Default::default() };
+    let mut input = Counting { inner: reader, consumed: 0 };
+    let mut member = Vec::new();
+    // WARC responses: (payload, uri, member compressed, member decompressed), languages come later.
+    let mut responses: Vec<(Vec<u8>, String, u64, u64)> = Vec::new();
+    let mut uri_lang: BTreeMap<String, String> = BTreeMap::new();
+    let mut saw_wet = false;
+    while !input.fill_buf()?.is_empty() {
+        let before = input.consumed;
+        member.clear();
+        GzDecoder::new(&mut input).read_to_end(&mut member)?;
+        let compressed = input.consumed - before;
+        st.members += 1;
+        let mut member_included = opts.only_lang.is_none();
+        let mut pos = 0;
+        while pos < member.len() {
+            let rec = parse_record(&member[pos..])
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("{label}: {e}")))?;
+            pos += rec.len;
+            match rec.header("WARC-Type").unwrap_or("") {
+                "conversion" => {
+                    saw_wet = true;
+                    let lang = rec.header("WARC-Identified-Content-Language").map(first_code);
+                    if opts.only_lang.as_deref().map_or(true, |l| Some(l) == lang) {
+                        member_included = true;
+                        st.add_document(rec.block, lang, false, opts.body_gzip);
+                    }
+                }
+                "response" => {
+                    let payload = match rec.block.windows(4).position(|w| w == b"\r\n\r\n") {
+                        Some(i) => &rec.block[i + 4..],
+                        None => rec.block,
+                    };
+                    let uri = rec.header("WARC-Target-URI").unwrap_or("").to_string();
+                    responses.push((payload.to_vec(), uri, compressed, member.len() as u64));
+                    member_included = false; // decided once languages are known
+                }
+                "metadata" => {
+                    if let (Some(l), Some(u)) = (cld2_language(rec.block), rec.header("WARC-Target-URI")) {
+                        uri_lang.insert(u.to_string(), l);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if member_included {
+            st.member_compressed_bytes += compressed;
+            st.member_decompressed_bytes += member.len() as u64;
+        }
+    }
+    for (payload, uri, comp, decomp) in &responses {
+        let lang = uri_lang.get(uri).map(String::as_str);
+        if opts.only_lang.as_deref().map_or(true, |l| Some(l) == lang) {
+            st.add_document(payload, lang, true, opts.body_gzip);
+            if opts.only_lang.is_some() {
+                st.member_compressed_bytes += comp;
+                st.member_decompressed_bytes += decomp;
+            }
+        }
+    }
+    st.format = if saw_wet { "WET" } else { "WARC" }.to_string();
+    Ok(st)
+}
+
+/// Analyses JSON lines whose `text_field` holds a document; the language is taken from
+/// `"language"`/`"lang"` at top level or under `"metadata"` when present.
+pub fn analyze_jsonl(path: &Path, label: &str, text_field: &str, opts: &Options) -> io::Result<Stats> {
+    let mut st = Stats { label: label.to_string(), format: "JSONL".into(), ..Default::default() };
+    for line in BufReader::new(File::open(path)?).lines() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(&line)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("{}: {e}", path.display())))?;
+        let Some(text) = v[text_field].as_str() else { continue };
+        let lang = ["language", "lang"]
+            .iter()
+            .find_map(|k| v[*k].as_str().or_else(|| v["metadata"][*k].as_str()))
+            .map(normalize_lang);
+        if opts.only_lang.as_deref().map_or(true, |l| Some(l) == lang.as_deref()) {
+            st.add_document(text.as_bytes(), lang.as_deref(), false, opts.body_gzip);
+        }
+    }
+    Ok(st)
+}
+
+/// Analyses a TSV of sentences: `text_col` holds the text, `lang_col` (if any) a language code;
+/// the first line is skipped when `header` is set.
+pub fn analyze_tsv(
+    path: &Path,
+    label: &str,
+    text_col: usize,
+    lang_col: Option<usize>,
+    header: bool,
+    opts: &Options,
+) -> io::Result<Stats> {
+    let mut st = Stats { label: label.to_string(), format: "TSV".into(), ..Default::default() };
+    for (i, line) in BufReader::new(File::open(path)?).lines().enumerate() {
+        let line = line?;
+        if (header && i == 0) || line.is_empty() {
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        let Some(text) = cols.get(text_col) else { continue };
+        let lang = lang_col.and_then(|c| cols.get(c)).map(|s| normalize_lang(s));
+        if opts.only_lang.as_deref().map_or(true, |l| Some(l) == lang.as_deref()) {
+            st.add_document(text.as_bytes(), lang.as_deref(), false, opts.body_gzip);
+        }
+    }
+    Ok(st)
+}
+
+/// Analyses a plain text file, one document per line.
+pub fn analyze_lines(path: &Path, label: &str, opts: &Options) -> io::Result<Stats> {
+    let mut st = Stats { label: label.to_string(), format: "lines".into(), ..Default::default() };
+    let data = std::fs::read(path)?;
+    for line in data.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+        st.add_document(line, None, false, opts.body_gzip);
+    }
+    Ok(st)
+}
+
+/// Two-letter codes as used by dolma/CLD2 mapped to the ISO 639-3 codes WET headers use.
+fn normalize_lang(code: &str) -> String {
+    let map = [
+        ("en", "eng"), ("de", "deu"), ("fr", "fra"), ("es", "spa"), ("ru", "rus"), ("ja", "jpn"),
+        ("zh", "zho"), ("it", "ita"), ("pt", "por"), ("nl", "nld"), ("pl", "pol"), ("ar", "ara"),
+        ("ko", "kor"), ("tr", "tur"), ("vi", "vie"),
+    ];
+    map.iter().find(|(a, _)| *a == code).map_or_else(|| code.to_string(), |(_, b)| b.to_string())
+}
+
+fn pct(x: f64) -> String {
+    if x == 0.0 {
+        "0".into()
+    } else if x < 0.001 {
+        format!("{:.3}%", x * 100.0)
+    } else if x < 0.1 {
+        format!("{:.2}%", x * 100.0)
+    } else {
+        format!("{:.1}%", x * 100.0)
+    }
+}
+
+fn kb(n: f64) -> String {
+    if n >= 10_000.0 {
+        format!("{:.0} K", n / 1000.0)
+    } else if n >= 1000.0 {
+        format!("{:.1} K", n / 1000.0)
+    } else {
+        format!("{n:.0}")
+    }
+}
+
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A markdown table with one column per source (sizes in bytes, K = 1000).
+pub fn markdown_table(stats: &[Stats]) -> String {
+    let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+    let mut row = |name: &str, f: &dyn Fn(&Stats) -> String| rows.push((name.to_string(), stats.iter().map(f).collect()));
+    row("format", &|s| s.format.clone());
+    row("documents", &|s| thousands(s.records));
+    row("gzip members", &|s| if s.members > 0 { thousands(s.members) } else { "-".into() });
+    row("mean bytes / member (incl. headers)", &|s| s.mean_member().map_or("-".into(), kb));
+    row("members per 100 MB inflated", &|s| {
+        s.mean_member().map_or("-".into(), |m| thousands((100.0 * 1024.0 * 1024.0 / m).round() as u64))
+    });
+    row("body bytes p10 / p50 / p90", &|s| {
+        format!("{} / {} / {}", kb(s.percentile(10.0) as f64), kb(s.percentile(50.0) as f64), kb(s.percentile(90.0) as f64))
+    });
+    row("body bytes p99 / max", &|s| format!("{} / {}", kb(s.percentile(99.0) as f64), kb(s.percentile(100.0) as f64)));
+    row("body bytes mean", &|s| kb(s.mean_body()));
+    row("non-ASCII share of body bytes", &|s| pct(s.non_ascii_share()));
+    row("top languages (share of documents)", &|s| {
+        let mut v: Vec<_> = s.languages.iter().collect();
+        v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let n = s.records.max(1) as f64;
+        let mut parts: Vec<String> = v.iter().take(6).map(|(l, c)| format!("{l} {}", pct(**c as f64 / n))).collect();
+        if v.len() > 6 {
+            parts.push(format!("+{} more", v.len() - 6));
+        }
+        parts.join(", ")
+    });
+    row("scripts (share of letters)", &|s| {
+        s.scripts
+            .shares()
+            .iter()
+            .filter(|(_, x)| *x >= 0.0005)
+            .map(|(n, x)| format!("{n} {}", pct(*x)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    row("emoji per MB of text", &|s| format!("{:.1}", s.emoji_per_mb()));
+    row("compression ratio, members as stored", &|s| s.member_ratio().map_or("-".into(), |r| format!("{r:.2}")));
+    row("compression ratio, each body gzip -6", &|s| s.body_ratio().map_or("-".into(), |r| format!("{r:.2}")));
+
+    let mut out = String::new();
+    out.push_str("| |");
+    for s in stats {
+        out.push_str(&format!(" {} |", s.label));
+    }
+    out.push_str("\n|---|");
+    for _ in stats {
+        out.push_str("---|");
+    }
+    out.push('\n');
+    for (name, cells) in rows {
+        out.push_str(&format!("| {name} |"));
+        for c in cells {
+            out.push_str(&format!(" {c} |"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_and_emoji() {
+        let mut s = Stats::default();
+        s.add_document("Aé Жж 漢 かカ ع ש 😀🇩🇪 ❤️ 👍🏻".as_bytes(), Some("x"), false, false);
+        assert_eq!(s.scripts, ScriptCounts { latin: 2, cyrillic: 2, han: 1, kana: 2, arabic: 1, other: 1 });
+        assert_eq!(s.emoji, 4);
+    }
+
+    #[test]
+    fn html_text_skips_markup() {
+        let pieces: String = HtmlText::new("<p>Hi <b>there</b></p><script>var x=1;</script><STYLE>a{}</STYLE>!").collect();
+        assert_eq!(pieces, "Hi there!");
+    }
+
+    #[test]
+    fn percentiles_nearest_rank() {
+        let s = Stats { body_sizes: (1..=10).collect(), ..Default::default() };
+        assert_eq!(s.percentile(10.0), 1);
+        assert_eq!(s.percentile(50.0), 5);
+        assert_eq!(s.percentile(100.0), 10);
+    }
+}

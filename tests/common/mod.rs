@@ -1,0 +1,39 @@
+//! Helpers shared by the integration tests (each test binary uses a different subset).
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::PathBuf;
+
+/// A fresh directory under target/ for one test's files.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// One gzip member holding `text`.
+pub fn member(text: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+    e.write_all(text).unwrap();
+    e.finish().unwrap()
+}
+
+/// Some WET-like text: words from several scripts, `n` of them, deterministic.
+pub fn text(seed: u64, n: usize) -> Vec<u8> {
+    let words = ["web", "crawl", "Zürich", "данные", "数据", "🙂", "the", "of", "and", "a\r\n"];
+    let mut x = seed;
+    let mut out = String::new();
+    for _ in 0..n {
+        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        out.push_str(words[(x >> 33) as usize % words.len()]);
+        out.push(' ');
+    }
+    out.into_bytes()
+}
+
+/// The shared real samples (../shared/datasets), when this checkout has them.
+pub fn shared_datasets() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets");
+    dir.is_dir().then_some(dir)
+}
