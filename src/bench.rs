@@ -27,9 +27,19 @@ impl Settings {
         let quick = std::env::var("GLUEBENCH_QUICK").is_ok_and(|v| v != "0")
             || std::env::args().any(|a| a == "--quick");
         if quick {
-            Settings { quick, warm_up: Duration::from_millis(300), measurement: Duration::from_secs(1), samples: 10 }
+            Settings {
+                quick,
+                warm_up: Duration::from_millis(300),
+                measurement: Duration::from_secs(1),
+                samples: 10,
+            }
         } else {
-            Settings { quick, warm_up: Duration::from_secs(1), measurement: Duration::from_secs(4), samples: 20 }
+            Settings {
+                quick,
+                warm_up: Duration::from_secs(1),
+                measurement: Duration::from_secs(4),
+                samples: 20,
+            }
         }
     }
 }
@@ -57,9 +67,16 @@ fn criterion_dir() -> PathBuf {
 pub fn read_estimates(group: &str, function: &str, parameter: &str) -> Option<(f64, f64)> {
     // Criterion replaces '/' (and a few other characters) with '_' in directory names.
     let safe = |s: &str| s.replace(['?', '"', '/', '\\', '*', '<', '>', ':', '|', '^'], "_");
-    let path = criterion_dir().join(safe(group)).join(safe(function)).join(safe(parameter)).join("new/estimates.json");
+    let path = criterion_dir()
+        .join(safe(group))
+        .join(safe(function))
+        .join(safe(parameter))
+        .join("new/estimates.json");
     let v: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-    Some((v["mean"]["point_estimate"].as_f64()?, v["median"]["point_estimate"].as_f64()?))
+    Some((
+        v["mean"]["point_estimate"].as_f64()?,
+        v["median"]["point_estimate"].as_f64()?,
+    ))
 }
 
 /// The rows of one task's run, kept in `reports/results/`.
@@ -81,12 +98,20 @@ impl Results {
             "python": python,
             "rustc": option_env!("GLUEBENCH_RUSTC").unwrap_or("unknown"),
         });
-        Results { task: task.name, unit: task.throughput_unit, rows: Vec::new(), meta }
+        Results {
+            task: task.name,
+            unit: task.throughput_unit,
+            rows: Vec::new(),
+            meta,
+        }
     }
 
     /// Records a finished benchmark (or why it was not timed) and rewrites the results files.
     pub fn record(&mut self, v: &Variant, dataset: &str, units: u64, outcome: Result<(), String>) {
-        let estimate = outcome.as_ref().ok().and_then(|_| read_estimates(self.task, &v.id(), dataset));
+        let estimate = outcome
+            .as_ref()
+            .ok()
+            .and_then(|_| read_estimates(self.task, &v.id(), dataset));
         let mut row = json!({
             "tier": v.tier.as_str(), "variant": v.name, "pick": v.pick, "dataset": dataset,
             "units": units, "status": if outcome.is_ok() { "ok" } else { "error" },
@@ -99,12 +124,19 @@ impl Results {
         }
         self.rows.push(row);
         if let Err(e) = self.write() {
-            eprintln!("gluebench: could not write reports/results/{}.json: {e}", self.task);
+            eprintln!(
+                "gluebench: could not write reports/results/{}.json: {e}",
+                self.task
+            );
         }
     }
 
     fn write(&mut self) -> std::io::Result<()> {
-        let best = self.rows.iter().filter_map(|r| r["mb_per_s"].as_f64()).fold(0.0, f64::max);
+        let best = self
+            .rows
+            .iter()
+            .filter_map(|r| r["mb_per_s"].as_f64())
+            .fold(0.0, f64::max);
         for r in &mut self.rows {
             if let Some(speed) = r["mb_per_s"].as_f64() {
                 r["ratio_to_fastest"] = json!(speed / best);
@@ -113,15 +145,28 @@ impl Results {
         let dir = crate::bootstrap::root().join("reports/results");
         std::fs::create_dir_all(&dir)?;
         let doc = json!({"meta": self.meta, "rows": self.rows});
-        write_atomically(&dir.join(format!("{}.json", self.task)), serde_json::to_string_pretty(&doc)?.as_bytes())?;
-        let mut csv = String::from("task,tier,variant,pick,dataset,status,median_ns,mb_per_s,ratio_to_fastest,error\n");
+        write_atomically(
+            &dir.join(format!("{}.json", self.task)),
+            serde_json::to_string_pretty(&doc)?.as_bytes(),
+        )?;
+        let mut csv = String::from(
+            "task,tier,variant,pick,dataset,status,median_ns,mb_per_s,ratio_to_fastest,error\n",
+        );
         for r in &self.rows {
             let num = |k: &str| r[k].as_f64().map_or(String::new(), |x| format!("{x:.4}"));
             let text = |k: &str| r[k].as_str().unwrap_or("").replace('"', "'");
             csv.push_str(&format!(
                 "{},{},{},{},{},{},{},{},{},\"{}\"\n",
-                self.task, text("tier"), text("variant"), r["pick"], text("dataset"), text("status"),
-                num("median_ns"), num("mb_per_s"), num("ratio_to_fastest"), text("error")
+                self.task,
+                text("tier"),
+                text("variant"),
+                r["pick"],
+                text("dataset"),
+                text("status"),
+                num("median_ns"),
+                num("mb_per_s"),
+                num("ratio_to_fastest"),
+                text("error")
             ));
         }
         write_atomically(&dir.join(format!("{}.csv", self.task)), csv.as_bytes())
@@ -130,17 +175,47 @@ impl Results {
     /// A table of this task's results, fastest first, for the end of the run.
     pub fn print_summary(&self) {
         let mut rows: Vec<&Value> = self.rows.iter().collect();
-        rows.sort_by(|a, b| b["mb_per_s"].as_f64().unwrap_or(-1.0).total_cmp(&a["mb_per_s"].as_f64().unwrap_or(-1.0)));
-        eprintln!("\ngluebench: {} ({} per second, median of criterion samples)", self.task, self.unit);
-        eprintln!("  {:<10} {:<28} {:<9} {:>10} {:>8}", "tier", "variant", "dataset", "MB/s", "ratio");
+        rows.sort_by(|a, b| {
+            b["mb_per_s"]
+                .as_f64()
+                .unwrap_or(-1.0)
+                .total_cmp(&a["mb_per_s"].as_f64().unwrap_or(-1.0))
+        });
+        eprintln!(
+            "\ngluebench: {} ({} per second, median of criterion samples)",
+            self.task, self.unit
+        );
+        eprintln!(
+            "  {:<10} {:<28} {:<9} {:>10} {:>8}",
+            "tier", "variant", "dataset", "MB/s", "ratio"
+        );
         for r in rows {
-            let name = format!("{}{}", r["variant"].as_str().unwrap_or(""), if r["pick"] == true { " *" } else { "" });
+            let name = format!(
+                "{}{}",
+                r["variant"].as_str().unwrap_or(""),
+                if r["pick"] == true { " *" } else { "" }
+            );
             match (r["mb_per_s"].as_f64(), r["ratio_to_fastest"].as_f64()) {
-                (Some(s), Some(q)) => eprintln!("  {:<10} {:<28} {:<9} {:>10.1} {:>8.3}", r["tier"].as_str().unwrap_or(""), name, r["dataset"].as_str().unwrap_or(""), s, q),
-                _ => eprintln!("  {:<10} {:<28} not timed: {}", r["tier"].as_str().unwrap_or(""), name, r["error"].as_str().unwrap_or("filtered out or no estimate")),
+                (Some(s), Some(q)) => eprintln!(
+                    "  {:<10} {:<28} {:<9} {:>10.1} {:>8.3}",
+                    r["tier"].as_str().unwrap_or(""),
+                    name,
+                    r["dataset"].as_str().unwrap_or(""),
+                    s,
+                    q
+                ),
+                _ => eprintln!(
+                    "  {:<10} {:<28} not timed: {}",
+                    r["tier"].as_str().unwrap_or(""),
+                    name,
+                    r["error"].as_str().unwrap_or("filtered out or no estimate")
+                ),
             }
         }
-        eprintln!("  (* the tier's pick; results in reports/results/{}.json and .csv)\n", self.task);
+        eprintln!(
+            "  (* the tier's pick; results in reports/results/{}.json and .csv)\n",
+            self.task
+        );
     }
 }
 
@@ -151,9 +226,11 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 fn machine() -> Value {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()));
+    let cpu = std::fs::read_to_string("/proc/cpuinfo").ok().and_then(|s| {
+        s.lines()
+            .find(|l| l.starts_with("model name"))
+            .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+    });
     json!({
         "cpu": cpu,
         "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),

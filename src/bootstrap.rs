@@ -35,8 +35,11 @@ pub fn python_env() -> Result<&'static PythonEnv, String> {
     ENV.get_or_init(bootstrap).as_ref().map_err(Clone::clone)
 }
 
-fn progress(msg: &str) {
-    eprintln!("gluebench: {msg}");
+/// Progress lines go to the stderr handle itself, not through `eprintln!`, which the test
+/// harness captures: a first `cargo test` shows what it is installing and building.
+pub fn progress(msg: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "gluebench: {msg}");
 }
 
 fn bootstrap() -> Result<PythonEnv, String> {
@@ -47,12 +50,15 @@ fn bootstrap() -> Result<PythonEnv, String> {
     fs::create_dir_all(&target).map_err(|e| format!("cannot create {}: {e}", target.display()))?;
     let lock = fs::File::create(target.join("gluebench-bootstrap.lock"))
         .map_err(|e| format!("cannot create the bootstrap lock in target/: {e}"))?;
-    lock.lock().map_err(|e| format!("cannot lock target/gluebench-bootstrap.lock: {e}"))?;
+    lock.lock()
+        .map_err(|e| format!("cannot lock target/gluebench-bootstrap.lock: {e}"))?;
 
     let python = venv.join("bin").join("python");
     if !python.exists() {
         let base = std::env::var("GLUEBENCH_PYTHON").unwrap_or_else(|_| "python3".into());
-        progress(&format!("[1/3] creating the virtual environment .venv/ with {base}"));
+        progress(&format!(
+            "[1/3] creating the virtual environment .venv/ with {base}"
+        ));
         run(Command::new(&base).args(["-m", "venv"]).arg(&venv), "create .venv")
             .map_err(|e| format!("{e}\n  gluebench needs Python 3.9+ with the venv module (set GLUEBENCH_PYTHON to choose one)"))?;
     }
@@ -61,9 +67,12 @@ fn bootstrap() -> Result<PythonEnv, String> {
     let lockfile = root.join("py_impls/requirements.lock");
     let deps = hash_files(&[lockfile.clone()])?;
     if read_stamp(&stamps, "requirements") != deps {
-        progress("[2/3] installing the pinned Python packages of py_impls/requirements.lock into .venv/");
+        progress(
+            "[2/3] installing the pinned Python packages of py_impls/requirements.lock into .venv/",
+        );
         let mut pip = Command::new(&python);
-        pip.args(["-m", "pip", "install", "--disable-pip-version-check", "-r"]).arg(&lockfile);
+        pip.args(["-m", "pip", "install", "--disable-pip-version-check", "-r"])
+            .arg(&lockfile);
         run(&mut pip, "pip install -r py_impls/requirements.lock")?;
         write_stamp(&stamps, "requirements", &deps)?;
         // New packages (maturin among them) mean the module must be rebuilt against them.
@@ -88,7 +97,9 @@ fn bootstrap() -> Result<PythonEnv, String> {
 /// Builds `pyo3_impls` in release mode with maturin and installs the wheel into the venv.
 /// It gets its own target directory so it never waits on, or invalidates, the outer cargo.
 fn build_pyo3_module(root: &Path, python: &Path) -> Result<(), String> {
-    progress("[3/3] building the PyO3 module gluebench_rs (release) with maturin and installing it");
+    progress(
+        "[3/3] building the PyO3 module gluebench_rs (release) with maturin and installing it",
+    );
     let started = Instant::now();
     let wheels = root.join("target/gluebench/wheels");
     let _ = fs::remove_dir_all(&wheels);
@@ -107,7 +118,10 @@ fn build_pyo3_module(root: &Path, python: &Path) -> Result<(), String> {
         .env_remove("CARGO_ENCODED_RUSTFLAGS");
     // Cargo sets these for the process running a test or bench; they must not leak into maturin.
     for (key, _) in std::env::vars() {
-        if key.starts_with("CARGO_PKG_") || key.starts_with("CARGO_CFG_") || key == "CARGO_PRIMARY_PACKAGE" {
+        if key.starts_with("CARGO_PKG_")
+            || key.starts_with("CARGO_CFG_")
+            || key == "CARGO_PRIMARY_PACKAGE"
+        {
             build.env_remove(key);
         }
     }
@@ -119,10 +133,21 @@ fn build_pyo3_module(root: &Path, python: &Path) -> Result<(), String> {
         .ok_or_else(|| format!("maturin wrote no wheel into {}", wheels.display()))?;
     let mut install = Command::new(python);
     install
-        .args(["-m", "pip", "install", "--disable-pip-version-check", "--no-deps", "--force-reinstall", "-q"])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--disable-pip-version-check",
+            "--no-deps",
+            "--force-reinstall",
+            "-q",
+        ])
         .arg(&wheel);
     run(&mut install, "pip install the gluebench_rs wheel")?;
-    progress(&format!("      built and installed in {:.0} s", started.elapsed().as_secs_f64()));
+    progress(&format!(
+        "      built and installed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    ));
     Ok(())
 }
 
@@ -169,7 +194,8 @@ fn read_stamp(dir: &Path, name: &str) -> String {
 }
 
 fn write_stamp(dir: &Path, name: &str, value: &str) -> Result<(), String> {
-    fs::write(dir.join(name), value).map_err(|e| format!("cannot write a stamp in {}: {e}", dir.display()))
+    fs::write(dir.join(name), value)
+        .map_err(|e| format!("cannot write a stamp in {}: {e}", dir.display()))
 }
 
 fn run(cmd: &mut Command, what: &str) -> Result<(), String> {
@@ -182,6 +208,8 @@ fn run(cmd: &mut Command, what: &str) -> Result<(), String> {
     if status.success() {
         Ok(())
     } else {
-        Err(format!("{what} failed ({status}); see the output above, fix it, and run again"))
+        Err(format!(
+            "{what} failed ({status}); see the output above, fix it, and run again"
+        ))
     }
 }

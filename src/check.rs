@@ -60,7 +60,11 @@ pub struct Report {
 pub fn run(opts: &Options) -> Result<Report, String> {
     let task = tasks::find(&opts.task).ok_or_else(|| {
         let names: Vec<_> = tasks::all().iter().map(|t| t.name).collect();
-        format!("unknown task {:?}; the tasks are: {}", opts.task, names.join(", "))
+        format!(
+            "unknown task {:?}; the tasks are: {}",
+            opts.task,
+            names.join(", ")
+        )
     })?;
     let input = match &opts.input {
         Some(path) => Input::file(&task, path.clone())?,
@@ -73,7 +77,10 @@ pub fn run(opts: &Options) -> Result<Report, String> {
     let (expected_from, expected) = match &input.expected {
         Some(summary) => ("the dataset generator".to_string(), Ok(summary.clone())),
         None => {
-            let reference = variants.iter().find(|v| v.id() == task.reference).expect("reference variant exists");
+            let reference = variants
+                .iter()
+                .find(|v| v.id() == task.reference)
+                .expect("reference variant exists");
             let outcome = session.run_once(&task, reference, &input).map(|(_, s)| s);
             (format!("the reference variant {}", task.reference), outcome)
         }
@@ -81,8 +88,19 @@ pub fn run(opts: &Options) -> Result<Report, String> {
 
     let mut rows = Vec::new();
     if let Some(err) = python_error {
-        for tier in Tier::ALL.into_iter().filter(|t| t.is_python() && selected(*t)) {
-            rows.push(Row { tier, variant: "-".into(), pick: true, status: Status::Error, error: Some(err.clone()), seconds: None, summary: None });
+        for tier in Tier::ALL
+            .into_iter()
+            .filter(|t| t.is_python() && selected(*t))
+        {
+            rows.push(Row {
+                tier,
+                variant: "-".into(),
+                pick: true,
+                status: Status::Error,
+                error: Some(err.clone()),
+                seconds: None,
+                summary: None,
+            });
         }
     }
     let live = std::io::stderr().is_terminal();
@@ -90,23 +108,55 @@ pub fn run(opts: &Options) -> Result<Report, String> {
         if live {
             eprint!("gluebench: check {} {:<40}\r", task.name, v.id());
         }
-        rows.push(check_one(&mut session, &task, v, &input, &expected, opts.full));
+        rows.push(check_one(
+            &mut session,
+            &task,
+            v,
+            &input,
+            &expected,
+            opts.full,
+        ));
     }
     if live {
         eprint!("{:70}\r", "");
     }
     rows.sort_by_key(|r| r.tier);
     let python = session.python_info();
-    Ok(Report { task, input: input.label, expected_from, expected, rows, python })
+    Ok(Report {
+        task,
+        input: input.label,
+        expected_from,
+        expected,
+        rows,
+        python,
+    })
 }
 
-fn check_one(session: &mut Session, task: &Task, v: &Variant, input: &Input, expected: &Result<Summary, TaskError>, full: bool) -> Row {
-    let mut row = Row { tier: v.tier, variant: v.name.clone(), pick: v.pick, status: Status::Ok, error: None, seconds: None, summary: None };
+fn check_one(
+    session: &mut Session,
+    task: &Task,
+    v: &Variant,
+    input: &Input,
+    expected: &Result<Summary, TaskError>,
+    full: bool,
+) -> Row {
+    let mut row = Row {
+        tier: v.tier,
+        variant: v.name.clone(),
+        pick: v.pick,
+        status: Status::Ok,
+        error: None,
+        seconds: None,
+        summary: None,
+    };
     if v.small && !full && input.bytes.len() as u64 > task.small_limit {
         row.status = Status::Skipped;
         row.error = Some(TaskError::new(
             "skipped",
-            format!("input is over {} MB, too big for this tier; pass --full to run it anyway", task.small_limit >> 20),
+            format!(
+                "input is over {} MB, too big for this tier; pass --full to run it anyway",
+                task.small_limit >> 20
+            ),
         ));
         return row;
     }
@@ -122,7 +172,10 @@ fn check_one(session: &mut Session, task: &Task, v: &Variant, input: &Input, exp
         (Ok((secs, summary)), Err(want)) => {
             row.seconds = Some(secs);
             row.status = Status::Mismatch;
-            row.error = Some(TaskError::new("mismatch", format!("returned a result where the reference failed with: {want}")));
+            row.error = Some(TaskError::new(
+                "mismatch",
+                format!("returned a result where the reference failed with: {want}"),
+            ));
             row.summary = Some(summary);
         }
         (Err(err), _) => {
@@ -136,7 +189,10 @@ fn check_one(session: &mut Session, task: &Task, v: &Variant, input: &Input, exp
 impl Report {
     /// Rows that make `check` fail: anything but `ok` and `skipped`.
     pub fn failures(&self) -> Vec<&Row> {
-        self.rows.iter().filter(|r| matches!(r.status, Status::Mismatch | Status::Error)).collect()
+        self.rows
+            .iter()
+            .filter(|r| matches!(r.status, Status::Mismatch | Status::Error))
+            .collect()
     }
 
     fn mb_per_s(&self, row: &Row) -> Option<f64> {
@@ -180,13 +236,24 @@ impl Report {
     pub fn print_table(&self) {
         println!("task     {}\ninput    {}", self.task.name, self.input);
         match &self.expected {
-            Ok(s) => println!("expected {}  (from {})", (self.task.describe)(s), self.expected_from),
+            Ok(s) => println!(
+                "expected {}  (from {})",
+                (self.task.describe)(s),
+                self.expected_from
+            ),
             Err(e) => println!("expected error: {e}  (from {})", self.expected_from),
         }
         println!();
-        println!("{:<10} {:<28} {:<9} {:>9} {:>10}  result", "tier", "variant", "status", "seconds", "MB/s");
+        println!(
+            "{:<10} {:<28} {:<9} {:>9} {:>10}  result",
+            "tier", "variant", "status", "seconds", "MB/s"
+        );
         for r in &self.rows {
-            let name = if r.pick { format!("{} *", r.variant) } else { r.variant.clone() };
+            let name = if r.pick {
+                format!("{} *", r.variant)
+            } else {
+                r.variant.clone()
+            };
             let secs = r.seconds.map_or("-".into(), |s| format!("{s:.3}"));
             let speed = self.mb_per_s(r).map_or("-".into(), |m| format!("{m:.1}"));
             let result = match (&r.error, &r.summary) {
@@ -194,7 +261,15 @@ impl Report {
                 (None, Some(s)) => (self.task.describe)(s),
                 (None, None) => String::new(),
             };
-            println!("{:<10} {:<28} {:<9} {:>9} {:>10}  {}", r.tier.as_str(), name, r.status.as_str(), secs, speed, result);
+            println!(
+                "{:<10} {:<28} {:<9} {:>9} {:>10}  {}",
+                r.tier.as_str(),
+                name,
+                r.status.as_str(),
+                secs,
+                speed,
+                result
+            );
         }
         println!("\n* the tier's pick. MB/s counts {} per second of one warm-ish call (use `cargo bench` for statistics).", self.task.throughput_unit);
     }

@@ -53,11 +53,20 @@ fn main() -> ExitCode {
 }
 
 fn cmd_check(args: &[String]) -> Result<ExitCode, String> {
-    let mut opts = Options { task: String::new(), input: None, tiers: Vec::new(), full: false };
+    let mut opts = Options {
+        task: String::new(),
+        input: None,
+        tiers: Vec::new(),
+        full: false,
+    };
     let mut json = false;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
+        let mut value = |name: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
         match arg.as_str() {
             "--task" => opts.task = value("--task")?,
             "--input" => opts.input = Some(PathBuf::from(value("--input")?)),
@@ -81,7 +90,10 @@ fn cmd_check(args: &[String]) -> Result<ExitCode, String> {
     }
     let report = check::run(&opts)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&report.to_json()).expect("serialisable"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report.to_json()).expect("serialisable")
+        );
     } else {
         report.print_table();
     }
@@ -89,14 +101,20 @@ fn cmd_check(args: &[String]) -> Result<ExitCode, String> {
     if failures.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
-    let names: Vec<String> = failures.iter().map(|r| format!("{}/{} ({})", r.tier, r.variant, r.status.as_str())).collect();
+    let names: Vec<String> = failures
+        .iter()
+        .map(|r| format!("{}/{} ({})", r.tier, r.variant, r.status.as_str()))
+        .collect();
     eprintln!("gluebench: check failed for: {}", names.join(", "));
     Ok(ExitCode::FAILURE)
 }
 
 fn cmd_datasets(args: &[String]) -> Result<ExitCode, String> {
     let names: Vec<String> = if args.is_empty() {
-        gluebench_datasets::names().iter().map(|s| s.to_string()).collect()
+        gluebench_datasets::names()
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     } else {
         args.to_vec()
     };

@@ -23,18 +23,30 @@ impl Input {
         let ds = gluebench_datasets::ensure(name).map_err(|e| e.to_string())?;
         let bytes = (task.load)(&ds.path).map_err(|e| e.message)?;
         let expected = (task.expected)(&ds);
-        Ok(Input { label: format!("datasets/cache/{}", file_name(&ds.path)), path: ds.path, bytes, expected: Some(expected) })
+        Ok(Input {
+            label: format!("datasets/cache/{}", file_name(&ds.path)),
+            path: ds.path,
+            bytes,
+            expected: Some(expected),
+        })
     }
 
     /// A user's own file: its expected summary comes from the task's reference variant.
     pub fn file(task: &Task, path: PathBuf) -> Result<Input, String> {
         let bytes = (task.load)(&path).map_err(|e| e.message)?;
-        Ok(Input { label: path.display().to_string(), path, bytes, expected: None })
+        Ok(Input {
+            label: path.display().to_string(),
+            path,
+            bytes,
+            expected: None,
+        })
     }
 }
 
 fn file_name(p: &std::path::Path) -> String {
-    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 pub struct Session {
@@ -52,8 +64,15 @@ impl Default for Session {
 
 impl Session {
     pub fn new() -> Session {
-        let secs = std::env::var("GLUEBENCH_TIMEOUT").ok().and_then(|s| s.parse().ok()).unwrap_or(900);
-        Session { worker: None, prepared: None, timeout: Duration::from_secs(secs) }
+        let secs = std::env::var("GLUEBENCH_TIMEOUT")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(900);
+        Session {
+            worker: None,
+            prepared: None,
+            timeout: Duration::from_secs(secs),
+        }
     }
 
     /// The worker, bootstrapping the venv on first use and restarting it after a crash.
@@ -61,7 +80,8 @@ impl Session {
         if !self.worker.as_mut().is_some_and(|w| w.is_alive()) {
             self.prepared = None;
             let env = bootstrap::python_env().map_err(|e| TaskError::new("unavailable", e))?;
-            let worker = Worker::start(&env.python, bootstrap::root()).map_err(|e| TaskError::new("unavailable", e))?;
+            let worker = Worker::start(&env.python, bootstrap::root())
+                .map_err(|e| TaskError::new("unavailable", e))?;
             self.worker = Some(worker);
         }
         Ok(self.worker.as_mut().expect("just started"))
@@ -72,14 +92,19 @@ impl Session {
     pub fn variants(&mut self, task: &Task) -> (Vec<Variant>, Option<TaskError>) {
         let mut variants = Vec::new();
         let python = self.worker().and_then(|w| {
-            w.request(serde_json::json!({"op": "variants", "task": task.name}), Duration::from_secs(60))
+            w.request(
+                serde_json::json!({"op": "variants", "task": task.name}),
+                Duration::from_secs(60),
+            )
         });
         let mut error = None;
         match python {
             Ok(reply) => {
                 let mut seen = Vec::new();
                 for v in reply["variants"].as_array().into_iter().flatten() {
-                    let Some(tier) = v["tier"].as_str().and_then(Tier::parse) else { continue };
+                    let Some(tier) = v["tier"].as_str().and_then(Tier::parse) else {
+                        continue;
+                    };
                     variants.push(Variant {
                         tier,
                         name: v["variant"].as_str().unwrap_or("?").to_string(),
@@ -106,7 +131,12 @@ impl Session {
     }
 
     /// Runs a variant once (the gate): returns its wall time for the call and its summary.
-    pub fn run_once(&mut self, task: &Task, v: &Variant, input: &Input) -> Result<(f64, Summary), TaskError> {
+    pub fn run_once(
+        &mut self,
+        task: &Task,
+        v: &Variant,
+        input: &Input,
+    ) -> Result<(f64, Summary), TaskError> {
         match &v.engine {
             Engine::Rust(run) => run(&input.bytes).map(|(took, s)| (took.as_secs_f64(), s)),
             Engine::Python => {
@@ -114,7 +144,13 @@ impl Session {
                 let timeout = self.timeout;
                 let key = (task.name.to_string(), v.id(), input.path.clone());
                 self.prepared = None;
-                let out = self.worker()?.prepare(task.name, v.tier.as_str(), &v.name, &input.path, timeout)?;
+                let out = self.worker()?.prepare(
+                    task.name,
+                    v.tier.as_str(),
+                    &v.name,
+                    &input.path,
+                    timeout,
+                )?;
                 self.prepared = Some(key);
                 Ok(out)
             }
@@ -122,14 +158,22 @@ impl Session {
     }
 
     /// Times `iters` calls; every call's summary must equal `expected`.
-    pub fn time(&mut self, task: &Task, v: &Variant, input: &Input, iters: u64, expected: &Summary) -> Result<Duration, TaskError> {
+    pub fn time(
+        &mut self,
+        task: &Task,
+        v: &Variant,
+        input: &Input,
+        iters: u64,
+        expected: &Summary,
+    ) -> Result<Duration, TaskError> {
         match &v.engine {
             Engine::Rust(run) => time_rust(run, &input.bytes, iters, expected),
             Engine::Python => {
                 let key = (task.name.to_string(), v.id(), input.path.clone());
                 if self.prepared.as_ref() != Some(&key) {
                     let (_, summary) = self.run_once(task, v, input)?;
-                    crate::task::compare(expected, &summary).map_err(|d| TaskError::new("mismatch", d))?;
+                    crate::task::compare(expected, &summary)
+                        .map_err(|d| TaskError::new("mismatch", d))?;
                 }
                 let timeout = self.timeout;
                 self.worker()?.time(iters, timeout)
@@ -143,11 +187,20 @@ impl Session {
             return Ok(());
         }
         let hello = self.worker()?.hello.clone();
-        if let Some(Some(err)) = bootstrap::python_env().ok().map(|env| env.pyo3_error.as_ref()) {
-            return Err(TaskError::new("unavailable", format!("the PyO3 module gluebench_rs did not build: {err}")));
+        if let Some(Some(err)) = bootstrap::python_env()
+            .ok()
+            .map(|env| env.pyo3_error.as_ref())
+        {
+            return Err(TaskError::new(
+                "unavailable",
+                format!("the PyO3 module gluebench_rs did not build: {err}"),
+            ));
         }
         if let Some(err) = hello["pyo3_error"].as_str() {
-            return Err(TaskError::new("unavailable", format!("the PyO3 module gluebench_rs does not import: {err}")));
+            return Err(TaskError::new(
+                "unavailable",
+                format!("the PyO3 module gluebench_rs does not import: {err}"),
+            ));
         }
         if hello["pyo3_debug"].as_bool() != Some(false) {
             return Err(TaskError::new(

@@ -22,8 +22,14 @@ pub enum Tier {
 }
 
 impl Tier {
-    pub const ALL: [Tier; 6] =
-        [Tier::Pure, Tier::Naive, Tier::Hotpath, Tier::Ecosystem, Tier::Pyo3, Tier::Rust];
+    pub const ALL: [Tier; 6] = [
+        Tier::Pure,
+        Tier::Naive,
+        Tier::Hotpath,
+        Tier::Ecosystem,
+        Tier::Pyo3,
+        Tier::Rust,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -62,7 +68,11 @@ pub struct TaskError {
 
 impl TaskError {
     pub fn new(kind: &str, message: impl Into<String>) -> Self {
-        TaskError { kind: kind.to_string(), offset: None, message: message.into() }
+        TaskError {
+            kind: kind.to_string(),
+            offset: None,
+            message: message.into(),
+        }
     }
 
     /// Whether two tiers report the same problem: same kind, and the same offset when both
@@ -121,7 +131,11 @@ pub fn compare(expected: &Summary, got: &Summary) -> Result<(), String> {
         match got.get(key) {
             Some(Value::Null) => {}
             Some(have) if have == want => {}
-            Some(have) => diffs.push(format!("{key}: expected {}, got {}", short(want), short(have))),
+            Some(have) => diffs.push(format!(
+                "{key}: expected {}, got {}",
+                short(want),
+                short(have)
+            )),
             None => diffs.push(format!("{key}: missing")),
         }
     }
@@ -143,7 +157,12 @@ fn short(v: &Value) -> String {
 
 /// Adds up the timed part of `iters` calls, checking every call's summary (benchmarks are
 /// tests: a sample whose result is wrong is an error, never a number).
-pub fn time_rust(run: &RustRun, input: &[u8], iters: u64, expected: &Summary) -> Result<Duration, TaskError> {
+pub fn time_rust(
+    run: &RustRun,
+    input: &[u8],
+    iters: u64,
+    expected: &Summary,
+) -> Result<Duration, TaskError> {
     let mut total = Duration::ZERO;
     for _ in 0..iters {
         let (took, summary) = run(input)?;

@@ -55,7 +55,12 @@ impl Worker {
                 }
             }
         });
-        let mut worker = Worker { child, stdin, replies, hello: Value::Null };
+        let mut worker = Worker {
+            child,
+            stdin,
+            replies,
+            hello: Value::Null,
+        };
         let hello = worker
             .request(json!({"op": "hello"}), Duration::from_secs(60))
             .map_err(|e| format!("the Python worker did not start: {e}"))?;
@@ -73,8 +78,15 @@ impl Worker {
     pub fn request(&mut self, req: Value, timeout: Duration) -> Result<Value, TaskError> {
         let mut line = req.to_string();
         line.push('\n');
-        if let Err(e) = self.stdin.write_all(line.as_bytes()).and_then(|_| self.stdin.flush()) {
-            return Err(TaskError::new("internal", format!("the Python worker has exited ({e})")));
+        if let Err(e) = self
+            .stdin
+            .write_all(line.as_bytes())
+            .and_then(|_| self.stdin.flush())
+        {
+            return Err(TaskError::new(
+                "internal",
+                format!("the Python worker has exited ({e})"),
+            ));
         }
         let reply = match self.replies.recv_timeout(timeout) {
             Ok(reply) => reply,
@@ -82,16 +94,26 @@ impl Worker {
                 let _ = self.child.kill();
                 return Err(TaskError::new(
                     "timeout",
-                    format!("no answer from the Python worker within {} s; it was stopped", timeout.as_secs()),
+                    format!(
+                        "no answer from the Python worker within {} s; it was stopped",
+                        timeout.as_secs()
+                    ),
                 ));
             }
             Err(RecvTimeoutError::Disconnected) => {
                 let status = self.child.wait().map(|s| s.to_string()).unwrap_or_default();
-                return Err(TaskError::new("internal", format!("the Python worker died ({status})")));
+                return Err(TaskError::new(
+                    "internal",
+                    format!("the Python worker died ({status})"),
+                ));
             }
         };
-        let reply: Value = serde_json::from_str(&reply)
-            .map_err(|e| TaskError::new("internal", format!("bad reply from the worker: {e}: {reply}")))?;
+        let reply: Value = serde_json::from_str(&reply).map_err(|e| {
+            TaskError::new(
+                "internal",
+                format!("bad reply from the worker: {e}: {reply}"),
+            )
+        })?;
         if reply["ok"] == Value::Bool(true) {
             return Ok(reply);
         }
@@ -99,7 +121,10 @@ impl Worker {
         Err(TaskError {
             kind: err["kind"].as_str().unwrap_or("internal").to_string(),
             offset: err["offset"].as_u64(),
-            message: err["message"].as_str().unwrap_or("unknown error").to_string(),
+            message: err["message"]
+                .as_str()
+                .unwrap_or("unknown error")
+                .to_string(),
         })
     }
 

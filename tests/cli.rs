@@ -6,7 +6,10 @@ use serde_json::Value;
 use std::process::{Command, Output};
 
 fn gluebench(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gluebench")).args(args).output().expect("run gluebench")
+    Command::new(env!("CARGO_BIN_EXE_gluebench"))
+        .args(args)
+        .output()
+        .expect("run gluebench")
 }
 
 #[test]
@@ -19,7 +22,10 @@ fn check_json_on_the_default_dataset_has_every_tier_ok() {
     assert!(doc["input"].as_str().unwrap().ends_with(".warc.wet.gz"));
     let tiers = doc["tiers"].as_array().unwrap();
     for tier in ["pure", "naive", "hotpath", "ecosystem", "pyo3", "rust"] {
-        let row = tiers.iter().find(|t| t["tier"] == tier).unwrap_or_else(|| panic!("no {tier} row"));
+        let row = tiers
+            .iter()
+            .find(|t| t["tier"] == tier)
+            .unwrap_or_else(|| panic!("no {tier} row"));
         assert_eq!(row["status"], "ok", "{tier}: {row}");
         assert!(row["variant"].is_string() && row["seconds"].as_f64().unwrap() > 0.0);
         let summary = &row["summary"];
@@ -36,10 +42,23 @@ fn check_fails_naming_the_tiers_on_a_corrupt_file() {
     let n = data.len();
     data[n - 6] ^= 0xff; // CRC-32
     std::fs::write(&path, data).unwrap();
-    let out = gluebench(&["check", "--task", "decompress", "--input", path.to_str().unwrap(), "--tier", "rust", "--tier", "hotpath"]);
+    let out = gluebench(&[
+        "check",
+        "--task",
+        "decompress",
+        "--input",
+        path.to_str().unwrap(),
+        "--tier",
+        "rust",
+        "--tier",
+        "hotpath",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("rust/libdeflate (error)") && stderr.contains("hotpath/zlib (error)"), "{stderr}");
+    assert!(
+        stderr.contains("rust/libdeflate (error)") && stderr.contains("hotpath/zlib (error)"),
+        "{stderr}"
+    );
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(table.contains("checksum at byte 0"), "{table}");
     assert!(!table.contains("pure"), "--tier filters the rows: {table}");
@@ -52,7 +71,13 @@ fn bad_flags_say_what_to_do() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("the tasks are: decompress"));
     let out = gluebench(&["check", "--task", "decompress", "--tier", "cython"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("the tiers are: pure, naive"));
-    let out = gluebench(&["check", "--task", "decompress", "--input", "/nonexistent.gz"]);
+    let out = gluebench(&[
+        "check",
+        "--task",
+        "decompress",
+        "--input",
+        "/nonexistent.gz",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read /nonexistent.gz"));
 }

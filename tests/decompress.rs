@@ -10,7 +10,12 @@ use gluebench::task::Tier;
 use std::path::PathBuf;
 
 fn check_file(path: PathBuf) -> check::Report {
-    let opts = Options { task: "decompress".into(), input: Some(path), tiers: vec![], full: true };
+    let opts = Options {
+        task: "decompress".into(),
+        input: Some(path),
+        tiers: vec![],
+        full: true,
+    };
     check::run(&opts).expect("check runs")
 }
 
@@ -27,7 +32,10 @@ fn every_tier_agrees_on_good_input() {
     padded.extend([0u8; 5]);
     padded.extend(&m2);
     padded.extend([0u8; 2]);
-    for (name, data) in [("two-members", [m1.clone(), m2.clone()].concat()), ("nul-padding", padded)] {
+    for (name, data) in [
+        ("two-members", [m1.clone(), m2.clone()].concat()),
+        ("nul-padding", padded),
+    ] {
         let path = dir.join(name);
         std::fs::write(&path, &data).unwrap();
         let report = check_file(path);
@@ -35,7 +43,14 @@ fn every_tier_agrees_on_good_input() {
         assert_eq!(expected["members"], 2, "{name}");
         assert_all_tiers_present(&report);
         for row in &report.rows {
-            assert_eq!(row.status, Status::Ok, "{name}: {}/{}: {:?}", row.tier, row.variant, row.error);
+            assert_eq!(
+                row.status,
+                Status::Ok,
+                "{name}: {}/{}: {:?}",
+                row.tier,
+                row.variant,
+                row.error
+            );
         }
     }
 }
@@ -48,28 +63,88 @@ fn every_tier_reports_the_same_error_for_bad_input() {
     bad_block[10] = 0b111; // BFINAL=1, BTYPE=11: a reserved block type
     let cases: Vec<(&str, Vec<u8>, &str, u64)> = vec![
         ("empty", vec![], "empty", 0),
-        ("not-gzip", b"WARC/1.0\r\nWARC-Type: warcinfo\r\n".to_vec(), "not-gzip", 0),
-        ("garbage-between", [&m1[..], b"GARBAGE", &m2[..]].concat(), "not-gzip", at_m2),
-        ("truncated", [&m1[..], &m2[..m2.len() / 2]].concat(), "truncated", at_m2),
-        ("truncated-trailer", [&m1[..], &m2[..m2.len() - 3]].concat(), "truncated", at_m2),
-        ("bad-crc", [m1.clone(), flip(m2.clone(), m2.len() - 6, 0xff)].concat(), "checksum", at_m2),
-        ("bad-deflate", [m1.clone(), bad_block].concat(), "corrupt", at_m2),
+        (
+            "not-gzip",
+            b"WARC/1.0\r\nWARC-Type: warcinfo\r\n".to_vec(),
+            "not-gzip",
+            0,
+        ),
+        (
+            "garbage-between",
+            [&m1[..], b"GARBAGE", &m2[..]].concat(),
+            "not-gzip",
+            at_m2,
+        ),
+        (
+            "truncated",
+            [&m1[..], &m2[..m2.len() / 2]].concat(),
+            "truncated",
+            at_m2,
+        ),
+        (
+            "truncated-trailer",
+            [&m1[..], &m2[..m2.len() - 3]].concat(),
+            "truncated",
+            at_m2,
+        ),
+        (
+            "bad-crc",
+            [m1.clone(), flip(m2.clone(), m2.len() - 6, 0xff)].concat(),
+            "checksum",
+            at_m2,
+        ),
+        (
+            "bad-deflate",
+            [m1.clone(), bad_block].concat(),
+            "corrupt",
+            at_m2,
+        ),
     ];
     let dir = scratch("decompress-bad");
     for (name, data, kind, offset) in cases {
         let path = dir.join(name);
         std::fs::write(&path, &data).unwrap();
         let report = check_file(path);
-        let reference = report.expected.as_ref().expect_err("the reference must fail");
-        assert_eq!((reference.kind.as_str(), reference.offset), (kind, Some(offset)), "{name}: {reference}");
+        let reference = report
+            .expected
+            .as_ref()
+            .expect_err("the reference must fail");
+        assert_eq!(
+            (reference.kind.as_str(), reference.offset),
+            (kind, Some(offset)),
+            "{name}: {reference}"
+        );
         assert_all_tiers_present(&report);
         for row in &report.rows {
-            let err = row.error.as_ref().unwrap_or_else(|| panic!("{name}: {}/{} did not fail", row.tier, row.variant));
-            assert_eq!(row.status, Status::Error, "{name}: {}/{}", row.tier, row.variant);
-            assert!(err.same_problem(reference), "{name}: {}/{} says {err:?}, the reference {reference:?}", row.tier, row.variant);
-            assert!(!err.message.contains('\n'), "{name}: {}/{}: one line, no traceback: {}", row.tier, row.variant, err.message);
+            let err = row
+                .error
+                .as_ref()
+                .unwrap_or_else(|| panic!("{name}: {}/{} did not fail", row.tier, row.variant));
+            assert_eq!(
+                row.status,
+                Status::Error,
+                "{name}: {}/{}",
+                row.tier,
+                row.variant
+            );
+            assert!(
+                err.same_problem(reference),
+                "{name}: {}/{} says {err:?}, the reference {reference:?}",
+                row.tier,
+                row.variant
+            );
+            assert!(
+                !err.message.contains('\n'),
+                "{name}: {}/{}: one line, no traceback: {}",
+                row.tier,
+                row.variant,
+                err.message
+            );
         }
-        assert!(!report.failures().is_empty(), "check must fail on bad input");
+        assert!(
+            !report.failures().is_empty(),
+            "check must fail on bad input"
+        );
     }
 }
 
@@ -81,20 +156,45 @@ fn real_common_crawl_samples_decode_in_every_tier() {
     };
     let mut files: Vec<PathBuf> = ["cc", "cc/range_fetch"]
         .iter()
-        .flat_map(|d| std::fs::read_dir(shared.join(d)).unwrap().filter_map(|e| e.ok().map(|e| e.path())))
+        .flat_map(|d| {
+            std::fs::read_dir(shared.join(d))
+                .unwrap()
+                .filter_map(|e| e.ok().map(|e| e.path()))
+        })
         .filter(|p| p.to_string_lossy().ends_with(".gz"))
         .collect();
     files.sort();
-    assert!(files.len() >= 5, "expected the real WARC/WET/WAT samples in {}", shared.display());
+    assert!(
+        files.len() >= 5,
+        "expected the real WARC/WET/WAT samples in {}",
+        shared.display()
+    );
     for path in files {
         let report = check_file(path.clone());
-        assert!(report.expected.is_ok(), "{}: {:?}", path.display(), report.expected.err());
-        assert!(report.failures().is_empty(), "{}: {:?}", path.display(), report.failures().iter().map(|r| (r.tier, &r.variant, &r.error)).collect::<Vec<_>>());
+        assert!(
+            report.expected.is_ok(),
+            "{}: {:?}",
+            path.display(),
+            report.expected.err()
+        );
+        assert!(
+            report.failures().is_empty(),
+            "{}: {:?}",
+            path.display(),
+            report
+                .failures()
+                .iter()
+                .map(|r| (r.tier, &r.variant, &r.error))
+                .collect::<Vec<_>>()
+        );
     }
 }
 
 fn assert_all_tiers_present(report: &check::Report) {
     for tier in Tier::ALL {
-        assert!(report.rows.iter().any(|r| r.tier == tier), "tier {tier} missing from check");
+        assert!(
+            report.rows.iter().any(|r| r.tier == tier),
+            "tier {tier} missing from check"
+        );
     }
 }

@@ -6,11 +6,25 @@ use std::process::Command;
 #[test]
 fn pytest_passes_in_the_project_venv() {
     let env = gluebench::bootstrap::python_env().expect("bootstrap the Python side");
-    assert!(env.pyo3_error.is_none(), "the PyO3 module did not build: {:?}", env.pyo3_error);
+    assert!(
+        env.pyo3_error.is_none(),
+        "the PyO3 module did not build: {:?}",
+        env.pyo3_error
+    );
     let status = Command::new(&env.python)
-        .args(["-m", "pytest", "-q", "-p", "no:cacheprovider", "py_impls/tests"])
+        .args([
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "py_impls/tests",
+        ])
         .current_dir(gluebench::bootstrap::root())
         .status()
         .expect("run pytest");
-    assert!(status.success(), "pytest failed: {status} (its output is above)");
+    assert!(
+        status.success(),
+        "pytest failed: {status} (its output is above)"
+    );
 }

@@ -17,7 +17,10 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 pub fn config() -> Criterion {
     let s = Settings::from_env();
-    Criterion::default().warm_up_time(s.warm_up).measurement_time(s.measurement).sample_size(s.samples)
+    Criterion::default()
+        .warm_up_time(s.warm_up)
+        .measurement_time(s.measurement)
+        .sample_size(s.samples)
 }
 
 /// The same filter criterion applies (a regex over the benchmark id), so variants that will
@@ -48,7 +51,10 @@ pub fn bench_task(c: &mut Criterion, name: &str) {
         if !wanted(&format!("{name}/{}/{dataset}", v.id())) {
             continue;
         }
-        let input = match inputs.entry(dataset.clone()).or_insert_with(|| Input::dataset(&task, &dataset)) {
+        let input = match inputs
+            .entry(dataset.clone())
+            .or_insert_with(|| Input::dataset(&task, &dataset))
+        {
             Ok(input) => &*input,
             Err(e) => {
                 eprintln!("gluebench: {name}/{}: no input: {e}", v.id());
@@ -56,12 +62,19 @@ pub fn bench_task(c: &mut Criterion, name: &str) {
                 continue;
             }
         };
-        let expected = input.expected.clone().expect("datasets carry their expected summary");
+        let expected = input
+            .expected
+            .clone()
+            .expect("datasets carry their expected summary");
         let units = (task.throughput)(&expected);
         // The gate: a variant whose output is wrong (or that fails) is reported, never timed.
         let gate = session
             .run_once(&task, v, input)
-            .and_then(|(secs, summary)| compare(&expected, &summary).map(|_| secs).map_err(|d| gluebench::task::TaskError::new("mismatch", d)));
+            .and_then(|(secs, summary)| {
+                compare(&expected, &summary)
+                    .map(|_| secs)
+                    .map_err(|d| gluebench::task::TaskError::new("mismatch", d))
+            });
         let secs = match gate {
             Ok(secs) => secs,
             Err(e) => {
@@ -82,7 +95,12 @@ pub fn bench_task(c: &mut Criterion, name: &str) {
                 })
             });
         }));
-        results.record(v, &dataset, units, run.map_err(|_| "failed while being timed (see above)".to_string()));
+        results.record(
+            v,
+            &dataset,
+            units,
+            run.map_err(|_| "failed while being timed (see above)".to_string()),
+        );
     }
     group.finish();
     results.print_summary();

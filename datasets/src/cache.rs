@@ -59,7 +59,13 @@ const MIB: u64 = 1 << 20;
 /// The named datasets: `(name, spec)`. The number in a name is the approximate decompressed size
 /// in MiB (generation stops at the first record that reaches it).
 fn registry() -> Vec<(&'static str, DatasetSpec)> {
-    let wet = |mib: u64, emoji_per_mb: f64| DatasetSpec::Wet(WetSpec { seed: 1, target_bytes: mib * MIB, emoji_per_mb });
+    let wet = |mib: u64, emoji_per_mb: f64| {
+        DatasetSpec::Wet(WetSpec {
+            seed: 1,
+            target_bytes: mib * MIB,
+            emoji_per_mb,
+        })
+    };
     vec![
         ("wet-1m", wet(1, crate::WEB_EMOJI_PER_MB)),
         ("wet-16m", wet(16, crate::WEB_EMOJI_PER_MB)),
@@ -75,7 +81,10 @@ pub fn names() -> Vec<&'static str> {
 
 /// The spec behind a dataset name.
 pub fn spec(name: &str) -> Option<DatasetSpec> {
-    registry().into_iter().find(|(n, _)| *n == name).map(|(_, s)| s)
+    registry()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, s)| s)
 }
 
 /// A dataset file ready to use.
@@ -97,8 +106,15 @@ pub struct Dataset {
 /// Why a dataset could not be provided. `Display` is one line that says what to do.
 #[derive(Debug)]
 pub enum DatasetError {
-    UnknownName { name: String, known: Vec<&'static str> },
-    Io { action: String, path: PathBuf, source: io::Error },
+    UnknownName {
+        name: String,
+        known: Vec<&'static str>,
+    },
+    Io {
+        action: String,
+        path: PathBuf,
+        source: io::Error,
+    },
     NoCacheDir,
 }
 
@@ -131,7 +147,11 @@ impl std::error::Error for DatasetError {
 
 fn io_err(action: &str, path: &Path) -> impl FnOnce(io::Error) -> DatasetError {
     let (action, path) = (action.to_string(), path.to_path_buf());
-    move |source| DatasetError::Io { action, path, source }
+    move |source| DatasetError::Io {
+        action,
+        path,
+        source,
+    }
 }
 
 /// The cache directory: `$GLUEBENCH_CACHE` if set and non-empty, else `<workspace>/datasets/cache`
@@ -178,7 +198,10 @@ static VERIFIED: Mutex<Option<HashSet<(PathBuf, u64, SystemTime)>>> = Mutex::new
 
 impl Cache {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        Cache { dir: dir.into(), progress: true }
+        Cache {
+            dir: dir.into(),
+            progress: true,
+        }
     }
 
     /// Path of the data file for `name`.
@@ -194,7 +217,10 @@ impl Cache {
 
     /// Named dataset from this cache (see [`names`]).
     pub fn ensure(&self, name: &str) -> Result<Dataset, DatasetError> {
-        let spec = spec(name).ok_or_else(|| DatasetError::UnknownName { name: name.to_string(), known: names() })?;
+        let spec = spec(name).ok_or_else(|| DatasetError::UnknownName {
+            name: name.to_string(),
+            known: names(),
+        })?;
         self.ensure_spec(name, &spec)
     }
 
@@ -209,24 +235,43 @@ impl Cache {
     }
 
     /// The cached dataset if manifest, size and (once per process) sha256 all match.
-    fn reuse(&self, name: &str, spec: &DatasetSpec, path: &Path) -> Result<Option<Dataset>, DatasetError> {
-        let Ok(text) = fs::read_to_string(Self::manifest_path(path)) else { return Ok(None) };
-        let Ok(m) = serde_json::from_str::<Manifest>(&text) else { return Ok(None) };
+    fn reuse(
+        &self,
+        name: &str,
+        spec: &DatasetSpec,
+        path: &Path,
+    ) -> Result<Option<Dataset>, DatasetError> {
+        let Ok(text) = fs::read_to_string(Self::manifest_path(path)) else {
+            return Ok(None);
+        };
+        let Ok(m) = serde_json::from_str::<Manifest>(&text) else {
+            return Ok(None);
+        };
         if m.generator_version != GENERATOR_VERSION || &m.spec != spec {
             return Ok(None);
         }
-        let Ok(meta) = fs::metadata(path) else { return Ok(None) };
+        let Ok(meta) = fs::metadata(path) else {
+            return Ok(None);
+        };
         if meta.len() != m.file_size {
             return Ok(None);
         }
         let mtime = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
         let key = (path.to_path_buf(), meta.len(), mtime);
-        let known = VERIFIED.lock().unwrap().as_ref().is_some_and(|s| s.contains(&key));
+        let known = VERIFIED
+            .lock()
+            .unwrap()
+            .as_ref()
+            .is_some_and(|s| s.contains(&key));
         if !known {
             if sha256_file(path).map_err(io_err("read", path))? != m.file_sha256 {
                 return Ok(None);
             }
-            VERIFIED.lock().unwrap().get_or_insert_with(HashSet::new).insert(key);
+            VERIFIED
+                .lock()
+                .unwrap()
+                .get_or_insert_with(HashSet::new)
+                .insert(key);
         }
         Ok(Some(Dataset {
             name: name.to_string(),
@@ -239,7 +284,12 @@ impl Cache {
         }))
     }
 
-    fn generate(&self, name: &str, spec: &DatasetSpec, path: &Path) -> Result<Dataset, DatasetError> {
+    fn generate(
+        &self,
+        name: &str,
+        spec: &DatasetSpec,
+        path: &Path,
+    ) -> Result<Dataset, DatasetError> {
         fs::create_dir_all(&self.dir).map_err(io_err("create cache directory", &self.dir))?;
         let shown = display_path(path);
         let started = Instant::now();
@@ -255,7 +305,10 @@ impl Cache {
             let step = if tty { 1 } else { 25 };
             if self.progress && pct / step != last_pct / step {
                 last_pct = pct;
-                let msg = format!("gluebench: generating {shown} ({}) ... {pct}%", spec.describe());
+                let msg = format!(
+                    "gluebench: generating {shown} ({}) ... {pct}%",
+                    spec.describe()
+                );
                 if tty {
                     eprint!("\r{msg} ");
                 } else {
@@ -263,9 +316,13 @@ impl Cache {
                 }
             }
         };
-        let opts = WriteOptions { threads: 0, progress: Some(&mut progress), member_index: false };
-        let report =
-            wet::write_wet(wspec, BufWriter::with_capacity(1 << 20, file), opts).map_err(io_err("write", &tmp))?;
+        let opts = WriteOptions {
+            threads: 0,
+            progress: Some(&mut progress),
+            member_index: false,
+        };
+        let report = wet::write_wet(wspec, BufWriter::with_capacity(1 << 20, file), opts)
+            .map_err(io_err("write", &tmp))?;
         if self.progress && tty {
             eprintln!();
         }
@@ -293,7 +350,11 @@ impl Cache {
         // We just hashed it while writing: no need to re-verify in this process.
         if let Ok(meta) = fs::metadata(path) {
             let mtime = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
-            VERIFIED.lock().unwrap().get_or_insert_with(HashSet::new).insert((path.to_path_buf(), meta.len(), mtime));
+            VERIFIED
+                .lock()
+                .unwrap()
+                .get_or_insert_with(HashSet::new)
+                .insert((path.to_path_buf(), meta.len(), mtime));
         }
         if self.progress {
             eprintln!(
@@ -337,7 +398,11 @@ impl Drop for RemoveOnDrop {
 fn temp_name(path: &Path) -> PathBuf {
     static N: AtomicU64 = AtomicU64::new(0);
     let mut s = path.as_os_str().to_owned();
-    s.push(format!(".tmp-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
+    s.push(format!(
+        ".tmp-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
     PathBuf::from(s)
 }
 
@@ -358,13 +423,22 @@ pub fn sha256_file(path: &Path) -> io::Result<String> {
 
 /// `path` relative to the workspace root when inside it (`datasets/cache/wet-1m.warc.wet.gz`).
 fn display_path(path: &Path) -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new("/"));
-    path.strip_prefix(root).unwrap_or(path).display().to_string()
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap_or(Path::new("/"));
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }
 
 /// `128 MB`, `1.5 MB`, `900 KB` (binary units, as the dataset names use).
 pub fn human_bytes(n: u64) -> String {
-    let (v, unit) = if n >= MIB { (n as f64 / MIB as f64, "MB") } else { (n as f64 / 1024.0, "KB") };
+    let (v, unit) = if n >= MIB {
+        (n as f64 / MIB as f64, "MB")
+    } else {
+        (n as f64 / 1024.0, "KB")
+    };
     if v >= 10.0 || v.fract() == 0.0 {
         format!("{v:.0} {unit}")
     } else {

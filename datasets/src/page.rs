@@ -33,7 +33,11 @@ impl Corpus {
     pub fn new(seed: u64, emoji_per_mb: f64) -> Self {
         // 2024-05-17T23:31:22Z plus up to 14 days.
         let start_unix = 1_715_988_682 + prng::derive(&[seed, 0x5354_4152]) % (14 * 86_400);
-        Corpus { seed, emoji_per_mb, start_unix }
+        Corpus {
+            seed,
+            emoji_per_mb,
+            start_unix,
+        }
     }
 }
 
@@ -108,7 +112,10 @@ impl Page {
 
     /// `host` part of the URL.
     pub fn host(&self) -> &str {
-        let rest = self.url.split_once("://").map_or(self.url.as_str(), |(_, r)| r);
+        let rest = self
+            .url
+            .split_once("://")
+            .map_or(self.url.as_str(), |(_, r)| r);
         rest.split(['/', '?']).next().unwrap_or(rest)
     }
 }
@@ -135,7 +142,7 @@ fn language_table() -> &'static AliasTable {
 /// Body-size model: log-normal in bytes. Median and spread chosen so that the mean record
 /// (headers included) is ~6.3 KB, i.e. ~16,000 records per 100 MB as in real WET files, with a
 /// heavy right tail (p99 around 45 KB) like Common Crawl's.
-pub const BODY_MEDIAN_BYTES: f64 = 3_100.0;
+pub const BODY_MEDIAN_BYTES: f64 = 3_450.0;
 pub const BODY_SIGMA: f64 = 1.1;
 /// Real WET bodies are capped by the 1 MiB fetch limit of the crawler (text is smaller still).
 pub const BODY_MAX_BYTES: f64 = 600_000.0;
@@ -199,15 +206,60 @@ fn emoji_page_share(density: f64) -> f64 {
 }
 
 const EN_MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
     "December",
 ];
 
 const EN_NAV: &[&str] = &[
-    "Home", "About", "About Us", "Contact", "Contact Us", "Blog", "News", "Login", "Log in", "Sign in", "Register",
-    "Search", "Menu", "Shop", "Cart", "Products", "Services", "Privacy Policy", "Terms of Use", "Help", "FAQ",
-    "Events", "Gallery", "Resources", "Careers", "Support", "Categories", "Archives", "Subscribe", "Skip to content",
+    "Home",
+    "About",
+    "About Us",
+    "Contact",
+    "Contact Us",
+    "Blog",
+    "News",
+    "Login",
+    "Log in",
+    "Sign in",
+    "Register",
+    "Search",
+    "Menu",
+    "Shop",
+    "Cart",
+    "Products",
+    "Services",
+    "Privacy Policy",
+    "Terms of Use",
+    "Help",
+    "FAQ",
+    "Events",
+    "Gallery",
+    "Resources",
+    "Careers",
+    "Support",
+    "Categories",
+    "Archives",
+    "Subscribe",
+    "Skip to content",
 ];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PageKind {
+    Article,
+    Listing,
+    Forum,
+    Shop,
+}
 
 struct PageBuilder<'c> {
     corpus: &'c Corpus,
@@ -279,7 +331,12 @@ impl<'c> PageBuilder<'c> {
         }
         let end = self.text.len() as u32;
         self.text.push('\n');
-        self.blocks.push(Block { kind, start, end, lang });
+        self.blocks.push(Block {
+            kind,
+            start,
+            end,
+            lang,
+        });
     }
 
     fn push_emoji(&mut self) {
@@ -291,16 +348,25 @@ impl<'c> PageBuilder<'c> {
             self.emoji += 1;
         }
         let mean = self.emoji_mean_gap;
-        self.emoji_gap += self.w.rng.exponential(mean) * reps as f64;
+        // The emoji's own bytes count towards the text, so the density is exact per MB of text.
+        self.emoji_gap +=
+            self.w.rng.exponential(mean) * reps as f64 - (e.len() as u32 * reps) as f64;
     }
 
     fn build(mut self) -> Page {
         let (start_unix, index) = (self.corpus.start_unix, self.index);
         let rng = &mut self.w.rng;
-        let target = rng.lognormal(BODY_MEDIAN_BYTES, BODY_SIGMA).clamp(BODY_MIN_BYTES, BODY_MAX_BYTES) as usize;
+        let target = rng
+            .lognormal(BODY_MEDIAN_BYTES, BODY_SIGMA)
+            .clamp(BODY_MIN_BYTES, BODY_MAX_BYTES) as usize;
         let undetected = rng.chance(0.004);
         let fetch_unix = start_unix + index * 3 / 5 + rng.below(40);
-        let ip = [rng.range(1, 223) as u8, rng.below(256) as u8, rng.below(256) as u8, rng.range(1, 254) as u8];
+        let ip = [
+            rng.range(1, 223) as u8,
+            rng.below(256) as u8,
+            rng.below(256) as u8,
+            rng.range(1, 254) as u8,
+        ];
         let script = self.w.script();
         let mut line = String::new();
 
@@ -336,7 +402,7 @@ impl<'c> PageBuilder<'c> {
                 nav.push(item);
             }
             for item in &nav {
-                self.push_line(BlockKind::Nav, 0, &item);
+                self.push_line(BlockKind::Nav, 0, item);
             }
         }
         if self.rng().chance(0.6) {
@@ -348,50 +414,107 @@ impl<'c> PageBuilder<'c> {
             self.push_line(BlockKind::Meta, 0, &line);
         }
 
-        // Main content until ~the target size, then the footer.
+        // Main content until ~the target size, then the footer. The page kind decides the
+        // template: listings, forums and shops repeat the same boilerplate around every item.
         let main_target = target.saturating_sub(target / 14);
+        let kind = match self.rng().below(100) {
+            0..=59 => PageKind::Article,
+            60..=79 => PageKind::Listing,
+            80..=89 => PageKind::Forum,
+            _ => PageKind::Shop,
+        };
+        let eng = self.vocab_code() == "eng";
+        let stock = |b: &mut Self, choices: &[&str]| -> String {
+            if eng {
+                choices[b.rng().index(choices.len())].to_string()
+            } else {
+                let mut s = String::new();
+                let n = b.rng().range(1, 2) as usize;
+                b.w.phrase(&mut s, n);
+                s
+            }
+        };
+        let read_more = stock(
+            &mut self,
+            &[
+                "Read more",
+                "Continue reading →",
+                "Read More »",
+                "Learn more",
+                "Read more…",
+            ],
+        );
+        let reply = stock(&mut self, &["Reply", "Reply ↓", "Quote", "Report"]);
+        let add_to_cart = stock(
+            &mut self,
+            &["Add to cart", "Add to basket", "Buy now", "Select options"],
+        );
+        let n_people = match kind {
+            PageKind::Forum => self.rng().range(3, 12),
+            _ => self.rng().range(1, 3),
+        };
+        let people: Vec<String> = (0..n_people)
+            .map(|_| {
+                let mut s = String::new();
+                let n = self.rng().range(1, 2) as usize;
+                self.w.phrase(&mut s, n);
+                s
+            })
+            .collect();
+        let mut item = 0u32;
         while self.text.len() < main_target {
             line.clear();
-            let r = self.rng().f64();
-            if r < 0.40 {
-                let n = 1 + self.rng().geometric(0.62, 14);
-                self.paragraph(&mut line, n);
-                self.push_line(BlockKind::Paragraph, 0, &line);
-            } else if r < 0.52 {
-                let n = self.rng().range(1, 6) as usize;
-                self.w.phrase(&mut line, n);
-                self.push_line(BlockKind::Heading, 0, &line);
-            } else if r < 0.64 {
-                let items = self.rng().range(2, 8);
-                for _ in 0..items {
+            let intro = item < 2 && kind != PageKind::Shop;
+            match kind {
+                PageKind::Article => self.article_block(&mut line, fetch_unix),
+                _ if intro && kind == PageKind::Forum => self.article_block(&mut line, fetch_unix),
+                PageKind::Listing => {
+                    let n = self.rng().range(3, 8) as usize;
+                    self.w.phrase(&mut line, n);
+                    self.push_line(BlockKind::Heading, 0, &line);
                     line.clear();
-                    let n = self.rng().range(2, 9) as usize;
+                    let who = people[self.rng().index(people.len())].clone();
+                    self.byline(&mut line, fetch_unix, &who);
+                    self.push_line(BlockKind::Meta, 0, &line);
+                    line.clear();
+                    let n = 1 + self.rng().geometric(0.5, 3);
+                    self.paragraph(&mut line, n);
+                    self.push_line(BlockKind::Paragraph, 0, &line);
+                    self.push_line(BlockKind::Meta, 0, &read_more);
+                }
+                PageKind::Forum => {
+                    let who = people[self.rng().index(people.len())].clone();
+                    line.push_str(&who);
+                    if eng && self.rng().chance(0.5) {
+                        line.push_str(" says:");
+                    }
+                    self.push_line(BlockKind::Meta, 0, &line);
+                    line.clear();
+                    self.byline(&mut line, fetch_unix, "");
+                    self.push_line(BlockKind::Meta, 0, &line);
+                    line.clear();
+                    let n = 1 + self.rng().geometric(0.45, 5);
+                    self.paragraph(&mut line, n);
+                    self.push_line(BlockKind::Paragraph, 0, &line);
+                    self.push_line(BlockKind::Meta, 0, &reply);
+                }
+                PageKind::Shop => {
+                    if item % 12 == 0 && self.rng().chance(0.5) {
+                        let n = self.rng().range(1, 3) as u32;
+                        self.paragraph(&mut line, n);
+                        self.push_line(BlockKind::Paragraph, 0, &line);
+                        line.clear();
+                    }
+                    let n = self.rng().range(2, 7) as usize;
                     self.w.phrase(&mut line, n);
                     self.push_line(BlockKind::ListItem, 0, &line);
+                    line.clear();
+                    self.price(&mut line);
+                    self.push_line(BlockKind::Meta, 0, &line);
+                    self.push_line(BlockKind::Meta, 0, &add_to_cart);
                 }
-            } else if r < 0.78 {
-                let n = self.w.sentence_len();
-                self.w.sentence(&mut line, n);
-                self.push_line(BlockKind::Paragraph, 0, &line);
-            } else if r < 0.86 {
-                self.meta_line(&mut line, fetch_unix);
-                self.push_line(BlockKind::Meta, 0, &line);
-            } else if r < 0.93 && self.second.is_some() {
-                let second = self.second.as_mut().unwrap();
-                let n = 1 + second.rng.geometric(0.5, 8) as usize;
-                for s in 0..n {
-                    if s > 0 && second.script().spaced() {
-                        line.push(' ');
-                    }
-                    let len = second.sentence_len();
-                    second.sentence(&mut line, len);
-                }
-                self.push_line(BlockKind::Paragraph, 1, &line);
-            } else {
-                let n = 2 + self.rng().geometric(0.5, 6);
-                self.paragraph(&mut line, n);
-                self.push_line(BlockKind::Paragraph, 0, &line);
             }
+            item += 1;
         }
 
         // Footer: nav again, a copyright line, sometimes a cookie notice.
@@ -423,7 +546,12 @@ impl<'c> PageBuilder<'c> {
         let mut lang_indices = vec![text::language_index(self.w.vocab.lang.code).unwrap()];
         if let Some(s) = &self.second {
             // CLD2 only reports a second language when it covers a real share of the text.
-            let covered = self.blocks.iter().filter(|b| b.lang == 1).map(|b| (b.end - b.start) as usize).sum::<usize>();
+            let covered = self
+                .blocks
+                .iter()
+                .filter(|b| b.lang == 1)
+                .map(|b| (b.end - b.start) as usize)
+                .sum::<usize>();
             lang_indices.push(text::language_index(s.vocab.lang.code).unwrap());
             if covered * 20 > self.text.len() {
                 languages.push(s.vocab.lang.code);
@@ -444,6 +572,95 @@ impl<'c> PageBuilder<'c> {
             emoji: self.emoji,
             ip,
             seed: self.seed,
+        }
+    }
+
+    /// One block of an article: paragraphs, headings, lists, single sentences, meta lines, and
+    /// paragraphs in the page's second language.
+    fn article_block(&mut self, line: &mut String, fetch_unix: u64) {
+        let r = self.rng().f64();
+        if r < 0.40 {
+            let n = 1 + self.rng().geometric(0.62, 14);
+            self.paragraph(line, n);
+            self.push_line(BlockKind::Paragraph, 0, line);
+        } else if r < 0.52 {
+            let n = self.rng().range(1, 6) as usize;
+            self.w.phrase(line, n);
+            self.push_line(BlockKind::Heading, 0, line);
+        } else if r < 0.64 {
+            let items = self.rng().range(2, 8);
+            for _ in 0..items {
+                line.clear();
+                let n = self.rng().range(2, 9) as usize;
+                self.w.phrase(line, n);
+                self.push_line(BlockKind::ListItem, 0, line);
+            }
+        } else if r < 0.78 {
+            let n = self.w.sentence_len();
+            self.w.sentence(line, n);
+            self.push_line(BlockKind::Paragraph, 0, line);
+        } else if r < 0.86 {
+            self.meta_line(line, fetch_unix);
+            self.push_line(BlockKind::Meta, 0, line);
+        } else if r < 0.93 && self.second.is_some() {
+            let second = self.second.as_mut().unwrap();
+            let n = 1 + second.rng.geometric(0.5, 8) as usize;
+            for s in 0..n {
+                if s > 0 && second.script().spaced() {
+                    line.push(' ');
+                }
+                let len = second.sentence_len();
+                second.sentence(line, len);
+            }
+            self.push_line(BlockKind::Paragraph, 1, line);
+        } else {
+            let n = 2 + self.rng().geometric(0.5, 6);
+            self.paragraph(line, n);
+            self.push_line(BlockKind::Paragraph, 0, line);
+        }
+    }
+
+    /// "Posted on May 17, 2024 by Name" (English) or "17.05.2024 Name".
+    fn byline(&mut self, out: &mut String, fetch_unix: u64, who: &str) {
+        let days_back = self.rng().below(1500);
+        let (y, m, d) = civil_from_days(((fetch_unix / 86_400) as i64) - days_back as i64);
+        match (self.vocab_code(), self.w.script()) {
+            ("eng", _) => {
+                let _ = write!(out, "{} {d}, {y}", EN_MONTHS[m as usize - 1]);
+                if !who.is_empty() {
+                    let _ = write!(out, " by {who}");
+                }
+            }
+            (_, Script::Han | Script::Japanese) => {
+                let _ = write!(out, "{y}年{m}月{d}日 {who}");
+            }
+            _ => {
+                let _ = write!(out, "{d:02}.{m:02}.{y} {who}");
+            }
+        }
+        let trimmed = out.trim_end().len();
+        out.truncate(trimmed);
+    }
+
+    /// A price in the page language's usual currency.
+    fn price(&mut self, out: &mut String) {
+        let (cur, sep) = match self.vocab_code() {
+            "eng" => ("$", "."),
+            "jpn" => ("¥", ""),
+            "zho" => ("¥", "."),
+            "rus" | "ukr" => ("₽", ","),
+            "deu" | "fra" | "ita" | "spa" | "nld" | "por" | "fin" => ("€", ","),
+            _ => ("$", "."),
+        };
+        if sep.is_empty() {
+            let _ = write!(out, "{cur}{}", self.rng().range(100, 99_999));
+        } else {
+            let _ = write!(
+                out,
+                "{cur}{}{sep}{:02}",
+                self.rng().range(1, 999),
+                [0, 49, 95, 99][self.rng().index(4)]
+            );
         }
     }
 
@@ -471,11 +688,22 @@ impl<'c> PageBuilder<'c> {
         let r = self.rng().below(5);
         match (r, eng, script) {
             (0 | 1, true, _) => {
-                let _ = write!(out, "Posted on {} {}, {} by ", EN_MONTHS[m as usize - 1], d, y);
+                let _ = write!(
+                    out,
+                    "Posted on {} {}, {} by ",
+                    EN_MONTHS[m as usize - 1],
+                    d,
+                    y
+                );
                 self.w.phrase(out, 2);
             }
             (0 | 1, false, Script::Han | Script::Japanese) => {
-                let _ = write!(out, "{y}年{m}月{d}日 {:02}:{:02}", self.rng().below(24), self.rng().below(60));
+                let _ = write!(
+                    out,
+                    "{y}年{m}月{d}日 {:02}:{:02}",
+                    self.rng().below(24),
+                    self.rng().below(60)
+                );
             }
             (0 | 1, false, _) => {
                 let _ = write!(out, "{d:02}.{m:02}.{y} ");
@@ -489,19 +717,8 @@ impl<'c> PageBuilder<'c> {
             (3, _, _) => {
                 let n = self.rng().range(1, 4) as usize;
                 self.w.phrase(out, n);
-                let (cur, sep) = match self.vocab_code() {
-                    "eng" => ("$", "."),
-                    "jpn" => ("¥", ""),
-                    "zho" => ("¥", "."),
-                    "rus" | "ukr" => ("₽", ","),
-                    "deu" | "fra" | "ita" | "spa" | "nld" | "por" | "fin" => ("€", ","),
-                    _ => ("$", "."),
-                };
-                if sep.is_empty() {
-                    let _ = write!(out, " {cur}{}", self.rng().range(100, 99_999));
-                } else {
-                    let _ = write!(out, " {cur}{}{sep}{:02}", self.rng().range(1, 999), self.rng().below(100));
-                }
+                out.push(' ');
+                self.price(out);
             }
             _ => {
                 let _ = write!(out, "{y}-{m:02}-{d:02}");
@@ -515,7 +732,11 @@ impl<'c> PageBuilder<'c> {
         let rng = &mut self.w.rng;
         let scheme = if rng.chance(0.82) { "https" } else { "http" };
         let www = if rng.chance(0.45) { "www." } else { "" };
-        let mut host_slug = if latin { ascii_slug(site, "") } else { String::new() };
+        let mut host_slug = if latin {
+            ascii_slug(site, "")
+        } else {
+            String::new()
+        };
         if host_slug.len() < 3 {
             let n = 2 + rng.below(3) as usize;
             host_slug = latin_syllables(rng, n);
@@ -525,7 +746,11 @@ impl<'c> PageBuilder<'c> {
         }
         let tld = lang.tlds[rng.front_biased(lang.tlds.len())];
         let mut url = format!("{scheme}://{www}{host_slug}.{tld}");
-        let slug = if latin { ascii_slug(heading, "-") } else { String::new() };
+        let slug = if latin {
+            ascii_slug(heading, "-")
+        } else {
+            String::new()
+        };
         let slug = if slug.len() >= 3 {
             slug
         } else if rng.chance(0.25) {
@@ -540,7 +765,9 @@ impl<'c> PageBuilder<'c> {
             1 => write!(url, "/{word}/"),
             2 | 3 => write!(url, "/{word}/{slug}/"),
             4 => {
-                let (y, m, d) = civil_from_days((self.corpus.start_unix / 86_400) as i64 - rng.below(2000) as i64);
+                let (y, m, d) = civil_from_days(
+                    (self.corpus.start_unix / 86_400) as i64 - rng.below(2000) as i64,
+                );
                 write!(url, "/{y}/{m:02}/{d:02}/{slug}/")
             }
             5 | 6 => write!(url, "/{word}/{slug}.html"),
@@ -561,26 +788,10 @@ pub fn ascii_slug(s: &str, sep: &str) -> String {
     for word in s.split(' ') {
         let mut w = String::new();
         for c in word.chars().flat_map(char::to_lowercase) {
-            match c {
-                'a'..='z' | '0'..='9' => w.push(c),
-                'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ą' | 'ă' => w.push('a'),
-                'ç' | 'ć' | 'č' => w.push('c'),
-                'è' | 'é' | 'ê' | 'ë' | 'ę' | 'ě' => w.push('e'),
-                'ì' | 'í' | 'î' | 'ï' | 'ı' => w.push('i'),
-                'ñ' | 'ń' => w.push('n'),
-                'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ő' => w.push('o'),
-                'ù' | 'ú' | 'û' | 'ü' | 'ů' | 'ű' => w.push('u'),
-                'ý' | 'ÿ' => w.push('y'),
-                'ß' => w.push_str("ss"),
-                'æ' => w.push_str("ae"),
-                'ł' => w.push('l'),
-                'ś' | 'š' | 'ş' | 'ș' => w.push('s'),
-                'ź' | 'ż' | 'ž' => w.push('z'),
-                'ř' => w.push('r'),
-                'ğ' => w.push('g'),
-                'ț' => w.push('t'),
-                'đ' => w.push('d'),
-                _ => {}
+            if c.is_ascii_alphanumeric() {
+                w.push(c);
+            } else if let Some(f) = text::fold_latin(c) {
+                w.push_str(f);
             }
         }
         if !w.is_empty() {
@@ -594,7 +805,9 @@ pub fn ascii_slug(s: &str, sep: &str) -> String {
 }
 
 fn latin_syllables(rng: &mut Rng, n: usize) -> String {
-    const ON: &[&str] = &["b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "sh", "ch"];
+    const ON: &[&str] = &[
+        "b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "sh", "ch",
+    ];
     const NU: &[&str] = &["a", "e", "i", "o", "u", "ai", "ao", "ei", "ou", "ia"];
     let mut s = String::new();
     for _ in 0..n {
@@ -656,8 +869,13 @@ mod tests {
             assert!(a.text.ends_with('\n'));
             assert!(a.url.starts_with("http"));
             assert!(!a.host().is_empty());
-            assert!(a.record_id(RecordKind::Conversion).starts_with("<urn:uuid:"));
-            assert_ne!(a.record_id(RecordKind::Conversion), a.record_id(RecordKind::Response));
+            assert!(a
+                .record_id(RecordKind::Conversion)
+                .starts_with("<urn:uuid:"));
+            assert_ne!(
+                a.record_id(RecordKind::Conversion),
+                a.record_id(RecordKind::Response)
+            );
             for blk in &a.blocks {
                 assert!(!a.text[blk.start as usize..blk.end as usize].contains('\n'));
             }

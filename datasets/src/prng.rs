@@ -53,7 +53,9 @@ impl Rng {
     /// recommend; it can never produce the forbidden all-zero state in practice).
     pub fn new(seed: u64) -> Self {
         let mut sm = SplitMix64::new(seed);
-        Rng { s: [sm.next_u64(), sm.next_u64(), sm.next_u64(), sm.next_u64()] }
+        Rng {
+            s: [sm.next_u64(), sm.next_u64(), sm.next_u64(), sm.next_u64()],
+        }
     }
 
     /// `Rng::new(derive(parts))`.
@@ -164,7 +166,11 @@ pub fn ln(x: f64) -> f64 {
         return f64::NEG_INFINITY;
     }
     // x = m * 2^e with m in [1, 2); handle subnormals by pre-scaling.
-    let (x, bias) = if x < f64::MIN_POSITIVE { (x * (1u64 << 54) as f64, -54i64) } else { (x, 0) };
+    let (x, bias) = if x < f64::MIN_POSITIVE {
+        (x * (1u64 << 54) as f64, -54i64)
+    } else {
+        (x, 0)
+    };
     let bits = x.to_bits();
     let mut e = ((bits >> 52) & 0x7FF) as i64 - 1023 + bias;
     let mut m = f64::from_bits((bits & 0x000F_FFFF_FFFF_FFFF) | 0x3FF0_0000_0000_0000);
@@ -237,9 +243,15 @@ impl AliasTable {
     /// `weights` must be non-empty, finite, non-negative, and not all zero.
     pub fn new(weights: &[f64]) -> Self {
         let n = weights.len();
-        assert!(n > 0 && n < u32::MAX as usize, "alias table needs 1..2^32 weights");
+        assert!(
+            n > 0 && n < u32::MAX as usize,
+            "alias table needs 1..2^32 weights"
+        );
         let total: f64 = weights.iter().sum();
-        assert!(total > 0.0 && total.is_finite(), "alias table weights must sum to a positive number");
+        assert!(
+            total > 0.0 && total.is_finite(),
+            "alias table weights must sum to a positive number"
+        );
         let mut scaled: Vec<f64> = weights.iter().map(|w| w * n as f64 / total).collect();
         let mut threshold = vec![u32::MAX; n];
         let mut alias: Vec<u32> = (0..n as u32).collect();
@@ -275,7 +287,12 @@ impl AliasTable {
 
     #[inline]
     pub fn sample(&self, rng: &mut Rng) -> usize {
-        let r = rng.next_u64();
+        self.sample_with(rng.next_u64())
+    }
+
+    /// Sample driven by a given 64-bit value (e.g. a hash, for fixed per-key choices).
+    #[inline]
+    pub fn sample_with(&self, r: u64) -> usize {
         let col = (((r >> 32) * self.threshold.len() as u64) >> 32) as usize;
         if (r as u32) < self.threshold[col] {
             col
@@ -320,7 +337,9 @@ mod tests {
 
     #[test]
     fn det_math_close_to_libm() {
-        for &x in &[1e-300, 1e-10, 0.001, 0.5, 0.9999, 1.0, 1.5, 2.0, 10.0, 12345.678, 1e300] {
+        for &x in &[
+            1e-300, 1e-10, 0.001, 0.5, 0.9999, 1.0, 1.5, 2.0, 10.0, 12345.678, 1e300,
+        ] {
             let rel = (ln(x) - x.ln()).abs() / x.ln().abs().max(1.0);
             assert!(rel < 1e-14, "ln({x})");
         }
@@ -342,7 +361,10 @@ mod tests {
         assert_eq!(counts[3], 0);
         for (i, w) in [1.0, 2.0, 3.0, 0.0, 4.0].iter().enumerate() {
             let expect = 200_000.0 * w / 10.0;
-            assert!((counts[i] as f64 - expect).abs() < 0.02 * 200_000.0, "{counts:?}");
+            assert!(
+                (counts[i] as f64 - expect).abs() < 0.02 * 200_000.0,
+                "{counts:?}"
+            );
         }
     }
 

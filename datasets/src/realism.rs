@@ -66,14 +66,21 @@ impl ScriptCounts {
     fn add(&mut self, c: char) {
         let u = c as u32;
         match u {
-            0x41..=0x5A | 0x61..=0x7A | 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F | 0x1E00..=0x1EFF => self.latin += 1,
+            0x41..=0x5A
+            | 0x61..=0x7A
+            | 0xC0..=0xD6
+            | 0xD8..=0xF6
+            | 0xF8..=0x24F
+            | 0x1E00..=0x1EFF => self.latin += 1,
             0x400..=0x52F => self.cyrillic += 1,
-            0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF => self.han += 1,
+            0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF => {
+                self.han += 1
+            }
             0x3040..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => self.kana += 1,
-            0x600..=0x6FF | 0x750..=0x77F | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => {
-                if c.is_alphabetic() {
-                    self.arabic += 1
-                }
+            0x600..=0x6FF | 0x750..=0x77F | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF
+                if c.is_alphabetic() =>
+            {
+                self.arabic += 1
             }
             _ if c.is_alphabetic() => self.other += 1,
             _ => {}
@@ -116,18 +123,52 @@ pub struct Stats {
     pub member_decompressed_bytes: u64,
     /// Sum over documents of gzip -6 of the body alone (0 when not computed).
     pub body_gzip_bytes: u64,
+    /// Sizes of the *raw* extracted page text where a sample records them: CLD2's `text-bytes` in
+    /// WARC `metadata` records, dolma's `original_length` (the WET document before CCNet's line
+    /// filtering). The closest thing to real WET body sizes these samples hold.
+    pub raw_text_sizes: Vec<u64>,
+}
+
+/// Nearest-rank percentile (`p` in 0..=100) of `values` (0 when empty).
+pub fn percentile_of(values: &[u64], p: f64) -> u64 {
+    if values.is_empty() {
+        return 0;
+    }
+    let mut v = values.to_vec();
+    v.sort_unstable();
+    let rank = ((p / 100.0) * v.len() as f64).ceil().max(1.0) as usize;
+    v[rank.min(v.len()) - 1]
 }
 
 impl Stats {
     /// Nearest-rank percentile of body sizes (`p` in 0..=100).
     pub fn percentile(&self, p: f64) -> u64 {
-        if self.body_sizes.is_empty() {
-            return 0;
+        percentile_of(&self.body_sizes, p)
+    }
+
+    /// Adds another source's counts to this one (e.g. several JSONL files as one sample).
+    pub fn merge(&mut self, other: Stats) {
+        self.records += other.records;
+        self.body_sizes.extend(other.body_sizes);
+        self.body_bytes += other.body_bytes;
+        self.non_ascii_bytes += other.non_ascii_bytes;
+        for (l, n) in other.languages {
+            *self.languages.entry(l).or_insert(0) += n;
         }
-        let mut v = self.body_sizes.clone();
-        v.sort_unstable();
-        let rank = ((p / 100.0) * v.len() as f64).ceil().max(1.0) as usize;
-        v[rank.min(v.len()) - 1]
+        let (a, b) = (&mut self.scripts, other.scripts);
+        a.latin += b.latin;
+        a.cyrillic += b.cyrillic;
+        a.han += b.han;
+        a.kana += b.kana;
+        a.arabic += b.arabic;
+        a.other += b.other;
+        self.undecodable_bytes += other.undecodable_bytes;
+        self.emoji += other.emoji;
+        self.members += other.members;
+        self.member_compressed_bytes += other.member_compressed_bytes;
+        self.member_decompressed_bytes += other.member_decompressed_bytes;
+        self.body_gzip_bytes += other.body_gzip_bytes;
+        self.raw_text_sizes.extend(other.raw_text_sizes);
     }
 
     pub fn mean_body(&self) -> f64 {
@@ -168,7 +209,10 @@ impl Stats {
         self.body_sizes.push(body.len() as u64);
         self.body_bytes += body.len() as u64;
         self.non_ascii_bytes += body.iter().filter(|&&b| b >= 0x80).count() as u64;
-        *self.languages.entry(lang.unwrap_or("-").to_string()).or_insert(0) += 1;
+        *self
+            .languages
+            .entry(lang.unwrap_or("-").to_string())
+            .or_insert(0) += 1;
         let mut pending_ri = false;
         let mut count_chars = |text: &str, scripts: &mut ScriptCounts, emoji: &mut u64| {
             for c in text.chars() {
@@ -296,34 +340,55 @@ fn first_code(v: &str) -> &str {
     v.split(',').next().unwrap_or(v).trim()
 }
 
-/// Language of a WARC `metadata` record's `languages-cld2: {json}` line, if any.
-fn cld2_language(block: &[u8]) -> Option<String> {
+/// Language and `text-bytes` of a WARC `metadata` record's `languages-cld2: {json}` line.
+fn cld2_info(block: &[u8]) -> Option<(Option<String>, Option<u64>)> {
     let text = std::str::from_utf8(block).ok()?;
-    let line = text.lines().find_map(|l| l.strip_prefix("languages-cld2: "))?;
+    let line = text
+        .lines()
+        .find_map(|l| l.strip_prefix("languages-cld2: "))?;
     let v: serde_json::Value = serde_json::from_str(line.trim()).ok()?;
-    v["languages"][0]["code-iso-639-3"].as_str().map(str::to_string)
+    Some((
+        v["languages"][0]["code-iso-639-3"]
+            .as_str()
+            .map(str::to_string),
+        v["text-bytes"].as_u64(),
+    ))
 }
 
 /// Analyses a `.warc.gz` / `.warc.wet.gz` file (one or more records per gzip member).
 pub fn analyze_warc(path: &Path, label: &str, opts: &Options) -> io::Result<Stats> {
-    analyze_warc_reader(BufReader::with_capacity(1 << 20, File::open(path)?), label, opts)
+    analyze_warc_reader(
+        BufReader::with_capacity(1 << 20, File::open(path)?),
+        label,
+        opts,
+    )
 }
 
 /// [`analyze_warc`] over any buffered reader (e.g. an in-memory file).
-pub fn analyze_warc_reader<R: BufRead>(reader: R, label: &str, opts: &Options) -> io::Result<Stats> {
-    let mut st = Stats { label: label.to_string(), ..Default::default() };
-    let mut input = Counting { inner: reader, consumed: 0 };
+pub fn analyze_warc_reader<R: BufRead>(
+    reader: R,
+    label: &str,
+    opts: &Options,
+) -> io::Result<Stats> {
+    let mut st = Stats {
+        label: label.to_string(),
+        ..Default::default()
+    };
+    let mut input = Counting {
+        inner: reader,
+        consumed: 0,
+    };
     let mut member = Vec::new();
     // WARC responses: (payload, uri, member compressed, member decompressed), languages come later.
     let mut responses: Vec<(Vec<u8>, String, u64, u64)> = Vec::new();
     let mut uri_lang: BTreeMap<String, String> = BTreeMap::new();
+    let mut raw_sizes: Vec<(String, u64)> = Vec::new();
     let mut saw_wet = false;
     while !input.fill_buf()?.is_empty() {
         let before = input.consumed;
         member.clear();
         GzDecoder::new(&mut input).read_to_end(&mut member)?;
         let compressed = input.consumed - before;
-        st.members += 1;
         let mut member_included = opts.only_lang.is_none();
         let mut pos = 0;
         while pos < member.len() {
@@ -333,7 +398,9 @@ pub fn analyze_warc_reader<R: BufRead>(reader: R, label: &str, opts: &Options) -
             match rec.header("WARC-Type").unwrap_or("") {
                 "conversion" => {
                     saw_wet = true;
-                    let lang = rec.header("WARC-Identified-Content-Language").map(first_code);
+                    let lang = rec
+                        .header("WARC-Identified-Content-Language")
+                        .map(first_code);
                     if opts.only_lang.as_deref().map_or(true, |l| Some(l) == lang) {
                         member_included = true;
                         st.add_document(rec.block, lang, false, opts.body_gzip);
@@ -349,14 +416,22 @@ pub fn analyze_warc_reader<R: BufRead>(reader: R, label: &str, opts: &Options) -
                     member_included = false; // decided once languages are known
                 }
                 "metadata" => {
-                    if let (Some(l), Some(u)) = (cld2_language(rec.block), rec.header("WARC-Target-URI")) {
-                        uri_lang.insert(u.to_string(), l);
+                    if let (Some((lang, bytes)), Some(u)) =
+                        (cld2_info(rec.block), rec.header("WARC-Target-URI"))
+                    {
+                        if let Some(l) = lang {
+                            uri_lang.insert(u.to_string(), l);
+                        }
+                        if let Some(b) = bytes {
+                            raw_sizes.push((u.to_string(), b));
+                        }
                     }
                 }
                 _ => {}
             }
         }
         if member_included {
+            st.members += 1;
             st.member_compressed_bytes += compressed;
             st.member_decompressed_bytes += member.len() as u64;
         }
@@ -366,9 +441,16 @@ pub fn analyze_warc_reader<R: BufRead>(reader: R, label: &str, opts: &Options) -
         if opts.only_lang.as_deref().map_or(true, |l| Some(l) == lang) {
             st.add_document(payload, lang, true, opts.body_gzip);
             if opts.only_lang.is_some() {
+                st.members += 1;
                 st.member_compressed_bytes += comp;
                 st.member_decompressed_bytes += decomp;
             }
+        }
+    }
+    for (uri, b) in raw_sizes {
+        let lang = uri_lang.get(&uri).map(String::as_str);
+        if opts.only_lang.as_deref().map_or(true, |l| Some(l) == lang) {
+            st.raw_text_sizes.push(b);
         }
     }
     st.format = if saw_wet { "WET" } else { "WARC" }.to_string();
@@ -377,22 +459,44 @@ pub fn analyze_warc_reader<R: BufRead>(reader: R, label: &str, opts: &Options) -
 
 /// Analyses JSON lines whose `text_field` holds a document; the language is taken from
 /// `"language"`/`"lang"` at top level or under `"metadata"` when present.
-pub fn analyze_jsonl(path: &Path, label: &str, text_field: &str, opts: &Options) -> io::Result<Stats> {
-    let mut st = Stats { label: label.to_string(), format: "JSONL".into(), ..Default::default() };
+pub fn analyze_jsonl(
+    path: &Path,
+    label: &str,
+    text_field: &str,
+    opts: &Options,
+) -> io::Result<Stats> {
+    let mut st = Stats {
+        label: label.to_string(),
+        format: "JSONL".into(),
+        ..Default::default()
+    };
     for line in BufReader::new(File::open(path)?).lines() {
         let line = line?;
         if line.trim().is_empty() {
             continue;
         }
-        let v: serde_json::Value = serde_json::from_str(&line)
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("{}: {e}", path.display())))?;
-        let Some(text) = v[text_field].as_str() else { continue };
+        let v: serde_json::Value = serde_json::from_str(&line).map_err(|e| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{}: {e}", path.display()),
+            )
+        })?;
+        let Some(text) = v[text_field].as_str() else {
+            continue;
+        };
         let lang = ["language", "lang"]
             .iter()
             .find_map(|k| v[*k].as_str().or_else(|| v["metadata"][*k].as_str()))
             .map(normalize_lang);
-        if opts.only_lang.as_deref().map_or(true, |l| Some(l) == lang.as_deref()) {
+        if opts
+            .only_lang
+            .as_deref()
+            .map_or(true, |l| Some(l) == lang.as_deref())
+        {
             st.add_document(text.as_bytes(), lang.as_deref(), false, opts.body_gzip);
+            if let Some(n) = v["metadata"]["original_length"].as_u64() {
+                st.raw_text_sizes.push(n);
+            }
         }
     }
     Ok(st)
@@ -408,16 +512,28 @@ pub fn analyze_tsv(
     header: bool,
     opts: &Options,
 ) -> io::Result<Stats> {
-    let mut st = Stats { label: label.to_string(), format: "TSV".into(), ..Default::default() };
+    let mut st = Stats {
+        label: label.to_string(),
+        format: "TSV".into(),
+        ..Default::default()
+    };
     for (i, line) in BufReader::new(File::open(path)?).lines().enumerate() {
         let line = line?;
         if (header && i == 0) || line.is_empty() {
             continue;
         }
         let cols: Vec<&str> = line.split('\t').collect();
-        let Some(text) = cols.get(text_col) else { continue };
-        let lang = lang_col.and_then(|c| cols.get(c)).map(|s| normalize_lang(s));
-        if opts.only_lang.as_deref().map_or(true, |l| Some(l) == lang.as_deref()) {
+        let Some(text) = cols.get(text_col) else {
+            continue;
+        };
+        let lang = lang_col
+            .and_then(|c| cols.get(c))
+            .map(|s| normalize_lang(s));
+        if opts
+            .only_lang
+            .as_deref()
+            .map_or(true, |l| Some(l) == lang.as_deref())
+        {
             st.add_document(text.as_bytes(), lang.as_deref(), false, opts.body_gzip);
         }
     }
@@ -426,7 +542,11 @@ pub fn analyze_tsv(
 
 /// Analyses a plain text file, one document per line.
 pub fn analyze_lines(path: &Path, label: &str, opts: &Options) -> io::Result<Stats> {
-    let mut st = Stats { label: label.to_string(), format: "lines".into(), ..Default::default() };
+    let mut st = Stats {
+        label: label.to_string(),
+        format: "lines".into(),
+        ..Default::default()
+    };
     let data = std::fs::read(path)?;
     for line in data.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
         st.add_document(line, None, false, opts.body_gzip);
@@ -437,11 +557,25 @@ pub fn analyze_lines(path: &Path, label: &str, opts: &Options) -> io::Result<Sta
 /// Two-letter codes as used by dolma/CLD2 mapped to the ISO 639-3 codes WET headers use.
 fn normalize_lang(code: &str) -> String {
     let map = [
-        ("en", "eng"), ("de", "deu"), ("fr", "fra"), ("es", "spa"), ("ru", "rus"), ("ja", "jpn"),
-        ("zh", "zho"), ("it", "ita"), ("pt", "por"), ("nl", "nld"), ("pl", "pol"), ("ar", "ara"),
-        ("ko", "kor"), ("tr", "tur"), ("vi", "vie"),
+        ("en", "eng"),
+        ("de", "deu"),
+        ("fr", "fra"),
+        ("es", "spa"),
+        ("ru", "rus"),
+        ("ja", "jpn"),
+        ("zh", "zho"),
+        ("it", "ita"),
+        ("pt", "por"),
+        ("nl", "nld"),
+        ("pl", "pol"),
+        ("ar", "ara"),
+        ("ko", "kor"),
+        ("tr", "tur"),
+        ("vi", "vie"),
     ];
-    map.iter().find(|(a, _)| *a == code).map_or_else(|| code.to_string(), |(_, b)| b.to_string())
+    map.iter()
+        .find(|(a, _)| *a == code)
+        .map_or_else(|| code.to_string(), |(_, b)| b.to_string())
 }
 
 fn pct(x: f64) -> String {
@@ -481,25 +615,66 @@ fn thousands(n: u64) -> String {
 /// A markdown table with one column per source (sizes in bytes, K = 1000).
 pub fn markdown_table(stats: &[Stats]) -> String {
     let mut rows: Vec<(String, Vec<String>)> = Vec::new();
-    let mut row = |name: &str, f: &dyn Fn(&Stats) -> String| rows.push((name.to_string(), stats.iter().map(f).collect()));
+    let mut row = |name: &str, f: &dyn Fn(&Stats) -> String| {
+        rows.push((name.to_string(), stats.iter().map(f).collect()))
+    };
     row("format", &|s| s.format.clone());
     row("documents", &|s| thousands(s.records));
-    row("gzip members", &|s| if s.members > 0 { thousands(s.members) } else { "-".into() });
-    row("mean bytes / member (incl. headers)", &|s| s.mean_member().map_or("-".into(), kb));
+    row("gzip members", &|s| {
+        if s.members > 0 {
+            thousands(s.members)
+        } else {
+            "-".into()
+        }
+    });
+    row("mean bytes / member (incl. headers)", &|s| {
+        s.mean_member().map_or("-".into(), kb)
+    });
     row("members per 100 MB inflated", &|s| {
-        s.mean_member().map_or("-".into(), |m| thousands((100.0 * 1024.0 * 1024.0 / m).round() as u64))
+        s.mean_member().map_or("-".into(), |m| {
+            thousands((100.0 * 1024.0 * 1024.0 / m).round() as u64)
+        })
     });
     row("body bytes p10 / p50 / p90", &|s| {
-        format!("{} / {} / {}", kb(s.percentile(10.0) as f64), kb(s.percentile(50.0) as f64), kb(s.percentile(90.0) as f64))
+        format!(
+            "{} / {} / {}",
+            kb(s.percentile(10.0) as f64),
+            kb(s.percentile(50.0) as f64),
+            kb(s.percentile(90.0) as f64)
+        )
     });
-    row("body bytes p99 / max", &|s| format!("{} / {}", kb(s.percentile(99.0) as f64), kb(s.percentile(100.0) as f64)));
+    row("body bytes p99 / max", &|s| {
+        format!(
+            "{} / {}",
+            kb(s.percentile(99.0) as f64),
+            kb(s.percentile(100.0) as f64)
+        )
+    });
     row("body bytes mean", &|s| kb(s.mean_body()));
-    row("non-ASCII share of body bytes", &|s| pct(s.non_ascii_share()));
+    row(
+        "raw page-text size p10 / p50 / p90 (sample metadata)",
+        &|s| {
+            let v = &s.raw_text_sizes;
+            if v.is_empty() {
+                "-".into()
+            } else {
+                let p = |q| kb(percentile_of(v, q) as f64);
+                format!("{} / {} / {} (n={})", p(10.0), p(50.0), p(90.0), v.len())
+            }
+        },
+    );
+    row("non-ASCII share of body bytes", &|s| {
+        pct(s.non_ascii_share())
+    });
     row("top languages (share of documents)", &|s| {
         let mut v: Vec<_> = s.languages.iter().collect();
         v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
         let n = s.records.max(1) as f64;
-        let mut parts: Vec<String> = v.iter().take(6).map(|(l, c)| format!("{l} {}", pct(**c as f64 / n))).collect();
+        let mut parts: Vec<String> = v
+            .iter()
+            .take(6)
+            .map(|(l, c)| format!("{l} {}", pct(**c as f64 / n)))
+            .collect();
         if v.len() > 6 {
             parts.push(format!("+{} more", v.len() - 6));
         }
@@ -514,9 +689,15 @@ pub fn markdown_table(stats: &[Stats]) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     });
-    row("emoji per MB of text", &|s| format!("{:.1}", s.emoji_per_mb()));
-    row("compression ratio, members as stored", &|s| s.member_ratio().map_or("-".into(), |r| format!("{r:.2}")));
-    row("compression ratio, each body gzip -6", &|s| s.body_ratio().map_or("-".into(), |r| format!("{r:.2}")));
+    row("emoji per MB of text", &|s| {
+        format!("{:.1}", s.emoji_per_mb())
+    });
+    row("compression ratio, members as stored", &|s| {
+        s.member_ratio().map_or("-".into(), |r| format!("{r:.2}"))
+    });
+    row("compression ratio, each body gzip -6", &|s| {
+        s.body_ratio().map_or("-".into(), |r| format!("{r:.2}"))
+    });
 
     let mut out = String::new();
     out.push_str("| |");
@@ -545,20 +726,40 @@ mod tests {
     #[test]
     fn scripts_and_emoji() {
         let mut s = Stats::default();
-        s.add_document("Aé Жж 漢 かカ ع ש 😀🇩🇪 ❤️ 👍🏻".as_bytes(), Some("x"), false, false);
-        assert_eq!(s.scripts, ScriptCounts { latin: 2, cyrillic: 2, han: 1, kana: 2, arabic: 1, other: 1 });
+        s.add_document(
+            "Aé Жж 漢 かカ ع ש 😀🇩🇪 ❤️ 👍🏻".as_bytes(),
+            Some("x"),
+            false,
+            false,
+        );
+        assert_eq!(
+            s.scripts,
+            ScriptCounts {
+                latin: 2,
+                cyrillic: 2,
+                han: 1,
+                kana: 2,
+                arabic: 1,
+                other: 1
+            }
+        );
         assert_eq!(s.emoji, 4);
     }
 
     #[test]
     fn html_text_skips_markup() {
-        let pieces: String = HtmlText::new("<p>Hi <b>there</b></p><script>var x=1;</script><STYLE>a{}</STYLE>!").collect();
+        let pieces: String =
+            HtmlText::new("<p>Hi <b>there</b></p><script>var x=1;</script><STYLE>a{}</STYLE>!")
+                .collect();
         assert_eq!(pieces, "Hi there!");
     }
 
     #[test]
     fn percentiles_nearest_rank() {
-        let s = Stats { body_sizes: (1..=10).collect(), ..Default::default() };
+        let s = Stats {
+            body_sizes: (1..=10).collect(),
+            ..Default::default()
+        };
         assert_eq!(s.percentile(10.0), 1);
         assert_eq!(s.percentile(50.0), 5);
         assert_eq!(s.percentile(100.0), 10);

@@ -121,7 +121,9 @@ pub struct Language {
     vocab_size: usize,
 }
 
-const LATIN_TLDS: &[&str] = &["com", "org", "net", "info", "co.uk", "com.au", "ca", "io", "us", "in"];
+const LATIN_TLDS: &[&str] = &[
+    "com", "org", "net", "info", "co.uk", "com.au", "ca", "io", "us", "in",
+];
 
 /// The language mix. Shares approximate Common Crawl's published per-crawl language statistics
 /// (CC-MAIN-2023/2024, share of pages by primary CLD2 language), rounded; the long tail of ~100
@@ -652,15 +654,23 @@ pub static LANGUAGES: &[Language] = &[
 /// of the inventory is spread deterministically over the CJK block; only their rank matters.
 const HAN_COMMON: &str = "的一是不了在人有我他这个们中来上大为和国地到以说时要就出会可也你对生能而子那得于着下自之年过发后作里用道行所然家种事成方多经么去法学如都同现当没动面起看定天分还进好小部其些主样理心她本前开但因只从想实日军者意无力它与长把机十民第公此已工使情明性知全三又关点正业外将两高间由问很最重并物手应战向头文体政美相见被利什二等产或新己制身果加西斯月话合回特代内信表化老给世位次度门任常先海通教儿原东声提立及比员解水名真论处走义各入几口认条平系气题活尔更别打女变四神总何电数安少报才结反受目太量再感建务做接必场件计管期市直德资命山金指克许统区保至队形社便空决治展马科司五基眼书非则听白却界达光放强即像难且权思王象完设式色路记南品住告类求据程北边死张该交规万取拉格望觉术领共确传师观清今切院让识候带导争运笑飞风步改收根干造言联持组每济车亲极林服快办议往元英士证近失转夫令准布始怎呢存未远叫台单影具罗字爱击流备兵连调深商算质团集百需价花党华城石级整府离况亚请技际约示复病息究线似官火断精满支视消越器容照须九增研写称企八功吗包片史委乎查轻易早曾除农找装广显吧阿李标谈吃图念六引历首医局突专费号尽另周较注语仅考落青随选列武红响虽推势参希古众构房半节土投某案黑维革划敌致陈律足态护七兴派孩验责营星够章音跟志底站严巴例防族供效续施留讲型料终答紧黄绝奇察母京段依批群项故按河米围江织害斗双境客纪采举杀攻父苏密低朝友诉止细愿千值仍男钱破网热助倒育属坐帝限船脸职速刻乐否刚威毛状率甚独球般普怕弹校苦创假久错承印晚兰试股拿脑预谁益阳若哪微尼继送急血惊伤素药适波夜省初喜卫源食险待述陆习置居劳财环排福纳欢雷警获模充负云停木游龙树疑层冷洲冲射略范竟句室异激汉村哈策演简卡罪判担州静退既衣您宗积余痛检差富灵协角占配征修皮挥胜降阶审沉坚善妈刘读啊超免压银买皇养伊怀执副乱抗犯追帮宣佛岁航优怪香著田铁控税左右份穿艺背阵草脚概恶块顿敢守酒岛托央户烈洋哥索胡款靠评版宝座释景顾弟登货互付伯慢欧换闻危忙核暗姐介坏讨丽良序升监临亮露永呼味野架域沙掉括舰鱼杂误湾吉减编楚肯测败屋跑梦散温困剑渐封救贵枪缺楼县尚毫移娘朋画班智亦耳恩短掌恐遗固席松秘谢鲁遇康虑幸均销钟诗藏赶剧票损忽巨炮旧端探湖录叶春乡附吸予礼港雨呀板庭妇归睛饭额含顺输摇招婚脱补谓督毒油疗旅泽材灭逐莫笔亡鲜词圣择寻厂睡博勒烟授诺伦岸奥唐卖俄炸载洛健堂旁宫喝借君禁阴园谋宋避抓荣姑孙逃牙束跳顶玉镇雪午练迫爷篇肉嘴馆遍凡础洞卷坦牛宁纸诸训私庄祖丝翻暴森塔默握戏隐熟骨访弱蒙歌店鬼软典欲萨伙遭盘爸扩盖弄雄稳忘亿刺拥徒姆杨齐赛趣曲刀床迎冰虚玩析窗醒妻透购替塞努休虎扬途侵刑绿兄迅套贸毕唯谷轮库迹尤竞街促延震弃甲伟麻川申缓潜闪售灯针哲络抵朱埃抱鼓植纯夏忍页杰筑折郑贝尊吴秀混臣雅振染盛怒舞圆搞狂措姓残秋培迷诚宽宇猛摆梅毁伸摩盟末乃悲拍丁赵";
 
-const HIRAGANA_COMMON: &str = "のにはをたがでてとしれさいるもなかくきうつりこすまよらせろわっおけんだやめえそじどべみあばびほ";
-const KATAKANA_COMMON: &str = "ンルトスイクリラレタロシアカドマコプテメッジサムフブデオパナキグニビハモーヤズゲポセベピソツミダ";
-const JA_ENDINGS: &str = "する した して され しい った った って ます ました まし れる られる い く な に な さ き しく かった";
+const HIRAGANA_COMMON: &str =
+    "のにはをたがでてとしれさいるもなかくきうつりこすまよらせろわっおけんだやめえそじどべみあばびほ";
+const KATAKANA_COMMON: &str =
+    "ンルトスイクリラレタロシアカドマコプテメッジサムフブデオパナキグニビハモーヤズゲポセベピソツミダ";
+const JA_ENDINGS: &str =
+    "する した して され しい った った って ます ました まし れる られる い く な に な さ き しく かった";
 
 /// Most frequent hangul jamo, by index into the standard L (19) / V (21) / T (28) tables.
-const HANGUL_L: &[u32] = &[11, 0, 3, 2, 9, 5, 6, 7, 12, 18, 14, 16, 17, 15, 1, 4, 10, 8, 13];
-const HANGUL_V: &[u32] = &[0, 20, 4, 8, 13, 18, 6, 5, 2, 14, 1, 12, 16, 9, 11, 10, 7, 19, 3, 17, 15];
+const HANGUL_L: &[u32] = &[
+    11, 0, 3, 2, 9, 5, 6, 7, 12, 18, 14, 16, 17, 15, 1, 4, 10, 8, 13,
+];
+const HANGUL_V: &[u32] = &[
+    0, 20, 4, 8, 13, 18, 6, 5, 2, 14, 1, 12, 16, 9, 11, 10, 7, 19, 3, 17, 15,
+];
 const HANGUL_T: &[u32] = &[0, 0, 0, 4, 8, 21, 16, 1, 17, 19, 7, 20, 27, 22];
-const HANGUL_PARTICLES: &str = "의 는 은 이 가 을 를 에 에서 로 으로 와 과 도 하고 한 된 할 하는 입니다 합니다 있습니다 했다";
+const HANGUL_PARTICLES: &str =
+    "의 는 은 이 가 을 를 에 에서 로 으로 와 과 도 하고 한 된 할 하는 입니다 합니다 있습니다 했다";
 
 /// A language's generated vocabulary: words (function words first, then content words ordered
 /// short-to-long with noise) and the Zipf sampler over them.
@@ -676,6 +686,15 @@ pub struct Vocab {
     suffixes: Vec<&'static str>,
     /// Whether word `i` contains an ASCII apostrophe (typographic pages print it as ’).
     apostrophe: Vec<bool>,
+    /// Collocations ("of the", "in order to"): word sequences that recur as units, which is
+    /// much of what lets gzip find multi-word matches in real text.
+    phrase_text: String,
+    phrase_spans: Vec<(u32, u32)>,
+    phrase_zipf: AliasTable,
+    /// Per-language salt for [`Vocab::follower`].
+    salt: u64,
+    /// `ln` of the first and last content-word rank, for [`Vocab::content_word`].
+    content_ln: (f64, f64),
 }
 
 impl Vocab {
@@ -693,6 +712,20 @@ impl Vocab {
         &self.text[a as usize..b as usize]
     }
 
+    /// A collocation drawn from its own Zipf law.
+    #[inline]
+    pub fn phrase(&self, rng: &mut Rng) -> &str {
+        let (a, b) = self.phrase_spans[self.phrase_zipf.sample(rng)];
+        &self.phrase_text[a as usize..b as usize]
+    }
+
+    /// The `k`-th fixed successor of word `prev`: a Zipf draw keyed by `(language, prev, k)`.
+    #[inline]
+    pub fn follower(&self, prev: usize, k: u64) -> usize {
+        let key = prng::mix64((prev as u64) << 8 ^ k ^ self.salt);
+        self.zipf.sample_with(key)
+    }
+
     /// A word drawn from the Zipf law (rank 0 is the most frequent).
     #[inline]
     pub fn sample(&self, rng: &mut Rng) -> usize {
@@ -702,9 +735,8 @@ impl Vocab {
     /// A content word from the mid ranks (for topics and names): ranks beyond the function words,
     /// log-uniform up to `len`.
     pub fn content_word(&self, rng: &mut Rng) -> usize {
-        let lo = self.n_function as f64 + 1.0;
-        let hi = self.len() as f64;
-        let x = prng::exp(prng::ln(lo) + rng.f64() * (prng::ln(hi) - prng::ln(lo)));
+        let (ln_lo, ln_hi) = self.content_ln;
+        let x = prng::exp(ln_lo + rng.f64() * (ln_hi - ln_lo));
         (x as usize).clamp(self.n_function, self.len() - 1)
     }
 
@@ -734,8 +766,90 @@ pub fn language_index(code: &str) -> Option<usize> {
     LANGUAGES.iter().position(|l| l.code == code)
 }
 
+/// ASCII folding of the lower-case Latin letters with diacritics used here (`None`: no folding).
+pub fn fold_latin(c: char) -> Option<&'static str> {
+    Some(match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ą' | 'ă' => "a",
+        'ç' | 'ć' | 'č' => "c",
+        'è' | 'é' | 'ê' | 'ë' | 'ę' | 'ě' => "e",
+        'ì' | 'í' | 'î' | 'ï' | 'ı' => "i",
+        'ñ' | 'ń' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ő' => "o",
+        'ù' | 'ú' | 'û' | 'ü' | 'ů' | 'ű' => "u",
+        'ý' | 'ÿ' => "y",
+        'ß' => "ss",
+        'æ' => "ae",
+        'ł' => "l",
+        'ś' | 'š' | 'ş' | 'ș' => "s",
+        'ź' | 'ż' | 'ž' => "z",
+        'ř' => "r",
+        'ğ' => "g",
+        'ț' => "t",
+        'đ' => "d",
+        _ => return None,
+    })
+}
+
+/// Share of diacritic-bearing inventory entries kept as such in generated stems (the rest are
+/// folded to ASCII). The inventories list letters, not frequencies; this brings the non-ASCII byte
+/// share of each Latin-script language near that of real text (checked against Tatoeba).
+fn diacritic_keep(code: &str) -> f64 {
+    match code {
+        "spa" | "ita" => 0.1,
+        "deu" => 0.25,
+        "por" | "ron" | "nld" => 0.45,
+        "fra" | "pol" | "swe" | "dan" | "nor" | "fin" => 0.6,
+        "ces" | "tur" | "hun" => 0.75,
+        _ => 1.0,
+    }
+}
+
+/// Pushes `token`, folding its diacritics to ASCII unless `keep`.
+fn push_folded(w: &mut String, token: &str, keep: bool) {
+    if keep || token.is_ascii() {
+        w.push_str(token);
+    } else {
+        for c in token.chars() {
+            match fold_latin(c) {
+                Some(f) => w.push_str(f),
+                None => w.push(c),
+            }
+        }
+    }
+}
+
+/// Inflectional/derivational endings: shared word endings are a large part of the repeated
+/// substrings gzip finds in real text, which random syllables alone lack.
+fn morph_suffixes(code: &str) -> &'static str {
+    match code {
+        "eng" => "s ed ing ly er tion s ed al ment ness able ive ers ity ful less ic ous",
+        "deu" => "en er e ung lich keit heit ig en ern isch te ten st",
+        "spa" => "os as ción mente ar ado ada es er ido ando iendo ía dad",
+        "fra" => "s es ent er é ée tion ment eur aux ique ité ais ait",
+        "ita" => "i e are ato ata zione mente ità ente ando ere ori",
+        "por" => "s os as ção mente ar ado ada dade ões ando ia",
+        "nld" => "en e er heid lijk ing de te st s",
+        "pol" => "ie ego ych ami ów ania owy ość ać em",
+        "ces" => "é ého ých ní ost ovat ami em ou",
+        "tur" => "ler lar leri ları de da in ın dir ını sı si",
+        "ind" => "kan an nya i lah",
+        "swe" | "dan" | "nor" => "er en et ar na ing lig ade te",
+        "hun" => "ek ok ak nak nek ban ben ből ról val vel ség",
+        "ron" => "ul ea ii ile lor ție ește are",
+        "fin" => "n t ssa ssä lla llä sta stä ksi ja jä nen",
+        "rus" => "ый ий ая ое ые ов ом ами ать ить ение ость ского ной ого",
+        "ukr" => "ий ій а ого ів ами ати ння ість",
+        "bul" => "та ът то те ия ите ане ност",
+        "ell" => "ς ος ης ου ων ες ση εις",
+        _ => "",
+    }
+}
+
 fn tokens(s: &'static str) -> Vec<&'static str> {
-    s.split(' ').filter(|t| !t.is_empty()).map(|t| if t == "-" { "" } else { t }).collect()
+    s.split(' ')
+        .filter(|t| !t.is_empty())
+        .map(|t| if t == "-" { "" } else { t })
+        .collect()
 }
 
 fn han_inventory() -> Vec<char> {
@@ -757,13 +871,56 @@ fn han_inventory() -> Vec<char> {
     chars
 }
 
+/// Probability that a generated content word carries an ending from [`morph_suffixes`].
+const MORPH_P: f64 = 0.45;
+/// Probability that a content word is a compound of two stems.
+const COMPOUND_P: f64 = 0.35;
+
+/// Index into an inventory listed most-common-first, skewed harder than
+/// [`Rng::front_biased`]: `P(index < k) = (k/n)^(1/4)`, roughly the skew of letter and
+/// syllable frequencies in real languages.
+fn skewed(rng: &mut Rng, n: usize) -> usize {
+    let u = rng.f64();
+    ((u * u * u * u) * n as f64) as usize
+}
+
+/// Set of words seen, by a 64-bit hash of their bytes: avoids cloning every candidate into a
+/// `HashSet<String>` (vocabulary building is the fixed cost of every generation, and tests run it
+/// unoptimised). A collision would only drop one candidate, deterministically.
+#[derive(Default)]
+struct WordSet(std::collections::HashSet<u64, std::hash::BuildHasherDefault<IdentityHasher>>);
+
+impl WordSet {
+    fn insert(&mut self, w: &str) -> bool {
+        let h = w.bytes().fold(0xCBF2_9CE4_8422_2325u64, |h, b| {
+            (h ^ b as u64).wrapping_mul(0x1000_0000_01B3)
+        });
+        self.0.insert(prng::mix64(h))
+    }
+}
+
+#[derive(Default)]
+struct IdentityHasher(u64);
+
+impl std::hash::Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("only u64 keys")
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
 fn build_vocab(lang: &'static Language) -> Vocab {
     let code_seed = lang.code.bytes().fold(0u64, |h, b| (h << 8) | b as u64);
-    let mut rng = Rng::from_parts(&[0x564F_4341_42, code_seed]);
-    let mut seen = std::collections::HashSet::new();
+    let mut rng = Rng::from_parts(&[0x0056_4F43_4142, code_seed]);
+    let mut seen = WordSet::default();
     let mut words: Vec<String> = Vec::new();
     for w in lang.function_words.split(' ').filter(|w| !w.is_empty()) {
-        if seen.insert(w.to_string()) {
+        if seen.insert(w) {
             words.push(w.to_string());
         }
     }
@@ -778,30 +935,102 @@ fn build_vocab(lang: &'static Language) -> Vocab {
     let hira: Vec<char> = HIRAGANA_COMMON.chars().collect();
     let kata: Vec<char> = KATAKANA_COMMON.chars().collect();
     let ja_endings = tokens(JA_ENDINGS);
+    let morph = tokens(morph_suffixes(lang.code));
     let (on, nu, co) = match &lang.phonology {
-        Phonology::Syllables { onsets, nuclei, codas, .. } => (tokens(onsets), tokens(nuclei), tokens(codas)),
+        Phonology::Syllables {
+            onsets,
+            nuclei,
+            codas,
+            ..
+        } => (tokens(onsets), tokens(nuclei), tokens(codas)),
         _ => (vec![], vec![], vec![]),
     };
-    while candidates.len() < target && attempts < target * 50 {
+    // Stems: 1-3 syllables (1 for monosyllabic languages), listed in generation order and drawn
+    // with a Zipf law, so that frequent stems recur across many words.
+    let mut stems: Vec<String> = Vec::new();
+    if let Phonology::Syllables {
+        coda_p,
+        max_syllables,
+        ..
+    } = &lang.phonology
+    {
+        let n_stems = if *max_syllables == 1 {
+            target
+        } else {
+            target / 3
+        };
+        let combining_vowels = matches!(lang.script, Script::Thai | Script::Devanagari);
+        let keep = diacritic_keep(lang.code);
+        let mut stem_seen = WordSet::default();
+        let mut tries = 0;
+        while stems.len() < n_stems && tries < n_stems * 50 {
+            tries += 1;
+            let n_syl = 1 + rng.geometric(0.4, (*max_syllables - 1).min(2));
+            let mut w = String::new();
+            // Vowel-initial stems now and then, except where vowels are combining marks.
+            let vowel_initial = n_syl > 1 && !combining_vowels && rng.chance(0.15);
+            for i in 0..n_syl {
+                if i > 0 || !vowel_initial {
+                    let t = on[skewed(&mut rng, on.len())];
+                    push_folded(&mut w, t, t.is_ascii() || rng.chance(keep));
+                }
+                let t = nu[skewed(&mut rng, nu.len())];
+                push_folded(&mut w, t, t.is_ascii() || rng.chance(keep));
+                if rng.chance(*coda_p) {
+                    let t = co[skewed(&mut rng, co.len())];
+                    push_folded(&mut w, t, t.is_ascii() || rng.chance(keep));
+                }
+            }
+            if stem_seen.insert(&w) {
+                stems.push(w);
+            }
+        }
+        // Short stems first: they are the frequent ones.
+        stems.sort_by_key(|s| s.chars().count());
+    }
+    let stem_zipf = prng::zipf(stems.len().max(1), 1.0, 2.0);
+    let monosyllabic = matches!(
+        lang.phonology,
+        Phonology::Syllables {
+            max_syllables: 1,
+            ..
+        }
+    );
+    if monosyllabic {
+        // Every syllable is a word (Vietnamese): the stems are the vocabulary.
+        for w in std::mem::take(&mut stems) {
+            if seen.insert(&w) {
+                candidates.push((w.chars().count() as f64 + 8.0 * rng.f64(), w));
+            }
+        }
+    }
+    while !monosyllabic && candidates.len() < target && attempts < target * 50 {
         attempts += 1;
         let w = match &lang.phonology {
-            Phonology::Syllables { coda_p, max_syllables, prefix, .. } => {
-                let n_syl = 1 + rng.geometric(0.55, max_syllables - 1);
+            Phonology::Syllables {
+                max_syllables,
+                prefix,
+                ..
+            } => {
+                // Words are built from a shared stock of stems (so "work", "worked", "worker"
+                // share substrings, as real words do), plus endings and the odd compound.
                 let mut w = String::new();
                 if let Some((p, prob)) = prefix {
                     if rng.chance(*prob) {
                         w.push_str(p);
                     }
                 }
-                for i in 0..n_syl {
-                    // Vowel-initial syllables now and then.
-                    if i > 0 || !rng.chance(0.15) {
-                        w.push_str(on[rng.front_biased(on.len())]);
-                    }
-                    w.push_str(nu[rng.front_biased(nu.len())]);
-                    if rng.chance(*coda_p) {
-                        w.push_str(co[rng.front_biased(co.len())]);
-                    }
+                w.push_str(&stems[stem_zipf.sample(&mut rng)]);
+                if *max_syllables > 1 && rng.chance(COMPOUND_P) {
+                    w.push_str(&stems[stem_zipf.sample(&mut rng)]);
+                }
+                if !morph.is_empty() && rng.chance(MORPH_P) {
+                    let t = morph[skewed(&mut rng, morph.len())];
+                    push_folded(
+                        &mut w,
+                        t,
+                        t.is_ascii() || rng.chance(diacritic_keep(lang.code)),
+                    );
                 }
                 w
             }
@@ -817,16 +1046,16 @@ fn build_vocab(lang: &'static Language) -> Vocab {
                 let mut w = String::new();
                 match rng.below(10) {
                     // Kanji compound, often with a kana ending.
-                    0..=5 => {
+                    0..=4 => {
                         for _ in 0..[1, 2, 2, 2, 3][rng.index(5)] {
                             w.push(inv[z.sample(&mut rng)]);
                         }
-                        if rng.chance(0.45) {
+                        if rng.chance(0.6) {
                             w.push_str(ja_endings[rng.front_biased(ja_endings.len())]);
                         }
                     }
                     // Katakana loanword.
-                    6..=7 => {
+                    5..=6 => {
                         for i in 0..rng.range(2, 6) {
                             w.push(kata[rng.front_biased(kata.len())]);
                             if i > 0 && rng.chance(0.12) {
@@ -854,12 +1083,12 @@ fn build_vocab(lang: &'static Language) -> Vocab {
                 w
             }
         };
-        if w.is_empty() || seen.contains(&w) {
+        if w.is_empty() || !seen.insert(&w) {
             continue;
         }
-        seen.insert(w.clone());
-        // Short words are frequent (Zipf's law of abbreviation), with plenty of noise.
-        let key = w.chars().count() as f64 + 3.0 * rng.f64();
+        // Short words tend to be frequent (Zipf's law of abbreviation), but only loosely: frequent
+        // content words in real text are 4-6 letters ("people", "time", "work").
+        let key = w.chars().count() as f64 + 8.0 * rng.f64();
         candidates.push((key, w));
     }
     match lang.phonology {
@@ -881,12 +1110,53 @@ fn build_vocab(lang: &'static Language) -> Vocab {
     }
     // Zipf–Mandelbrot over ranks; s slightly above 1 and a small shift, as fitted to web text.
     let zipf = prng::zipf(words.len(), ZIPF_S, ZIPF_Q);
-    Vocab { lang, text, spans, zipf, n_function, suffixes, apostrophe }
+
+    let mut phrase_text = String::new();
+    let mut phrase_spans = Vec::with_capacity(N_PHRASES);
+    let sep = if lang.script.spaced() { " " } else { "" };
+    for _ in 0..N_PHRASES {
+        let a = phrase_text.len() as u32;
+        for k in 0..2 + rng.geometric(0.3, 2) {
+            if k > 0 {
+                phrase_text.push_str(sep);
+            }
+            phrase_text.push_str(&words[zipf.sample(&mut rng)]);
+        }
+        phrase_spans.push((a, phrase_text.len() as u32));
+    }
+    let phrase_zipf = prng::zipf(N_PHRASES, 1.0, ZIPF_Q);
+    Vocab {
+        lang,
+        text,
+        spans,
+        zipf,
+        n_function,
+        suffixes,
+        apostrophe,
+        phrase_text,
+        phrase_spans,
+        phrase_zipf,
+        salt: prng::mix64(code_seed),
+        content_ln: (
+            prng::ln(n_function as f64 + 1.0),
+            prng::ln(words.len() as f64),
+        ),
+    }
 }
 
+/// Probability that a word is one of the previous word's fixed successors, and how many each
+/// word has: the bigram structure ("of the", "in a") that makes real text compress as it does.
+pub const FOLLOW_P: f64 = 0.5;
+const FANOUT: u64 = 4;
+
+/// Collocations per language.
+const N_PHRASES: usize = 3000;
+/// Probability that a word slot is filled by a collocation.
+pub const PHRASE_P: f64 = 0.35;
+
 /// Zipf exponent and Mandelbrot shift of word frequencies (tuned with `examples/realism.rs`).
-pub const ZIPF_S: f64 = 1.0;
-pub const ZIPF_Q: f64 = 2.7;
+pub const ZIPF_S: f64 = 1.15;
+pub const ZIPF_Q: f64 = 2.0;
 
 /// Per-page state of the writer: language, typography habits, topic words, running emoji budget.
 pub struct Writer {
@@ -897,6 +1167,8 @@ pub struct Writer {
     /// Words this page is "about": drawn far more often than their global rank says.
     pub topic: Vec<usize>,
     pub topic_p: f64,
+    /// Previous word drawn (for the bigram model), if any.
+    prev: Option<usize>,
 }
 
 impl Writer {
@@ -906,7 +1178,14 @@ impl Writer {
         let n_topic = rng.range(8, 40) as usize;
         let topic = (0..n_topic).map(|_| vocab.content_word(&mut rng)).collect();
         let topic_p = 0.04 + 0.10 * rng.f64();
-        Writer { vocab, rng, typographic, topic, topic_p }
+        Writer {
+            vocab,
+            rng,
+            typographic,
+            topic,
+            topic_p,
+            prev: None,
+        }
     }
 
     pub fn script(&self) -> Script {
@@ -917,7 +1196,9 @@ impl Writer {
         let w = self.vocab.word(i);
         let lang = self.vocab.lang;
         let cap = capitalize
-            || (lang.noun_caps > 0.0 && i >= self.vocab.n_function && self.rng.chance(lang.noun_caps));
+            || (lang.noun_caps > 0.0
+                && i >= self.vocab.n_function
+                && self.rng.chance(lang.noun_caps));
         if cap && lang.script.cased() {
             push_capitalized(out, w);
         } else if self.typographic && self.vocab.apostrophe[i] {
@@ -927,13 +1208,27 @@ impl Writer {
         }
     }
 
-    /// Appends one word (Zipf draw, or a topic word).
+    /// Appends one word (Zipf draw, or a topic word), or now and then a collocation.
     pub fn word(&mut self, out: &mut String, capitalize: bool) {
-        let i = if !self.topic.is_empty() && self.rng.chance(self.topic_p) {
+        if !capitalize && self.rng.chance(PHRASE_P) {
+            let p = self.vocab.phrase(&mut self.rng);
+            if self.typographic && p.contains('\'') {
+                out.push_str(&p.replace('\'', "’"));
+            } else {
+                out.push_str(p);
+            }
+            return;
+        }
+        let r = self.rng.f64();
+        let i = if r < self.topic_p && !self.topic.is_empty() {
             self.topic[self.rng.index(self.topic.len())]
+        } else if let (true, Some(prev)) = (r < self.topic_p + FOLLOW_P, self.prev) {
+            // Bigram model: every word has FANOUT fixed favourite successors ("of" -> "the").
+            self.vocab.follower(prev, self.rng.below(FANOUT))
         } else {
             self.vocab.sample(&mut self.rng)
         };
+        self.prev = Some(i);
         self.push_word_index(out, i, capitalize);
         if self.vocab.has_suffixes() && self.rng.chance(0.35) {
             if let Some(s) = self.vocab.suffix(&mut self.rng) {
@@ -983,7 +1278,9 @@ impl Writer {
                 if !script.spaced() {
                     // CJK: counters/units glued to numbers ("2024年").
                     out.push_str(match script {
-                        Script::Han | Script::Japanese => ["年", "月", "日", "个", "人", "円"][self.rng.index(6)],
+                        Script::Han | Script::Japanese => {
+                            ["年", "月", "日", "个", "人", "円"][self.rng.index(6)]
+                        }
                         _ => "",
                     });
                 }
@@ -993,7 +1290,11 @@ impl Writer {
                 self.push_word_index(out, i, true);
             } else if r < 0.05 && self.typographic && script.spaced() {
                 // A quoted word.
-                let (o, c) = if script == Script::Latin { ("“", "”") } else { ("«", "»") };
+                let (o, c) = if script == Script::Latin {
+                    ("“", "”")
+                } else {
+                    ("«", "»")
+                };
                 out.push_str(o);
                 self.word(out, false);
                 out.push_str(c);
@@ -1030,10 +1331,12 @@ impl Writer {
             }
             // Menus and headings use content words and capitalise them (in cased scripts).
             let i = if k == 0 || self.rng.chance(0.6) {
-                if self.rng.chance(0.5) && !self.topic.is_empty() {
+                if self.rng.chance(0.3) && !self.topic.is_empty() {
                     self.topic[self.rng.index(self.topic.len())]
                 } else {
-                    self.vocab.content_word(&mut self.rng).min(self.vocab.n_function + 3000)
+                    self.vocab
+                        .content_word(&mut self.rng)
+                        .min(self.vocab.n_function + 3000)
                 }
             } else {
                 self.vocab.sample(&mut self.rng)
@@ -1076,7 +1379,12 @@ mod tests {
     fn every_language_builds_a_vocabulary() {
         for (i, lang) in LANGUAGES.iter().enumerate() {
             let v = vocab(i);
-            assert!(v.len() > lang.vocab_size / 2, "{}: {} words", lang.code, v.len());
+            assert!(
+                v.len() > lang.vocab_size / 2,
+                "{}: {} words",
+                lang.code,
+                v.len()
+            );
             assert!(v.n_function > 5, "{}", lang.code);
             assert!(!v.word(v.len() - 1).is_empty());
         }

@@ -39,13 +39,20 @@ pub fn sha1_digest(block: &[u8]) -> String {
 pub fn warc_date(unix: u64) -> String {
     let (y, m, d) = crate::page::civil_from_days((unix / 86_400) as i64);
     let s = unix % 86_400;
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        s / 3600,
+        s / 60 % 60,
+        s % 60
+    )
 }
 
 /// `Fri, 31 May 2024 01:16:46 GMT` (RFC 7231 IMF-fixdate, used in `Extracted-Date`).
 pub fn http_date(unix: u64) -> String {
     const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let days = unix / 86_400;
     let (y, m, d) = crate::page::civil_from_days(days as i64);
     let s = unix % 86_400;
@@ -87,7 +94,10 @@ pub struct ParsedRecord<'a> {
 impl ParsedRecord<'_> {
     /// First header named `name` (case-insensitive, as WARC field names are).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| *v)
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| *v)
     }
 }
 
@@ -103,10 +113,17 @@ pub fn parse_record(data: &[u8]) -> Result<ParsedRecord<'_>, String> {
     }
     let mut headers = Vec::new();
     for l in lines {
-        let (n, v) = l.split_once(": ").ok_or_else(|| format!("malformed header line {l:?}"))?;
+        let (n, v) = l
+            .split_once(": ")
+            .ok_or_else(|| format!("malformed header line {l:?}"))?;
         headers.push((n, v));
     }
-    let rec = ParsedRecord { version, headers, block: &[], len: 0 };
+    let rec = ParsedRecord {
+        version,
+        headers,
+        block: &[],
+        len: 0,
+    };
     let cl: usize = rec
         .header("Content-Length")
         .ok_or("no Content-Length")?
@@ -121,7 +138,11 @@ pub fn parse_record(data: &[u8]) -> Result<ParsedRecord<'_>, String> {
     if &data[end..end + 4] != b"\r\n\r\n" {
         return Err("block not followed by CRLF CRLF (Content-Length wrong?)".into());
     }
-    Ok(ParsedRecord { block: &data[start..end], len: end + 4, ..rec })
+    Ok(ParsedRecord {
+        block: &data[start..end],
+        len: end + 4,
+        ..rec
+    })
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -149,7 +170,11 @@ mod tests {
     #[test]
     fn roundtrip() {
         let mut v = Vec::new();
-        write_record(&mut v, &[("WARC-Type", "conversion"), ("Content-Length", "3")], b"abc");
+        write_record(
+            &mut v,
+            &[("WARC-Type", "conversion"), ("Content-Length", "3")],
+            b"abc",
+        );
         let r = parse_record(&v).unwrap();
         assert_eq!(r.block, b"abc");
         assert_eq!(r.len, v.len());

@@ -63,6 +63,7 @@ pub struct WetReport {
 }
 
 /// Knobs that don't change the output.
+#[derive(Default)]
 pub struct WriteOptions<'a> {
     /// Worker threads (0: one per available core). The bytes are the same for any value.
     pub threads: usize,
@@ -70,12 +71,6 @@ pub struct WriteOptions<'a> {
     pub progress: Option<&'a mut dyn FnMut(u64, u64)>,
     /// Record each member's offset and length in [`WetReport::member_index`].
     pub member_index: bool,
-}
-
-impl Default for WriteOptions<'_> {
-    fn default() -> Self {
-        WriteOptions { threads: 0, progress: None, member_index: false }
-    }
 }
 
 /// The deflate level Common Crawl's files use (Java's default, 6) and gzip's default.
@@ -87,7 +82,9 @@ const BATCH: u64 = 48;
 
 /// Gzip-compresses one record as its own member (mtime 0, OS = Unix, level 6), appending to `out`.
 pub fn gzip_member(raw: &[u8], out: Vec<u8>) -> Vec<u8> {
-    let mut enc = GzBuilder::new().operating_system(GZIP_OS_UNIX).write(out, Compression::new(GZIP_LEVEL));
+    let mut enc = GzBuilder::new()
+        .operating_system(GZIP_OS_UNIX)
+        .write(out, Compression::new(GZIP_LEVEL));
     enc.write_all(raw).expect("writing to a Vec cannot fail");
     enc.finish().expect("writing to a Vec cannot fail")
 }
@@ -167,7 +164,11 @@ pub fn conversion_record(page: &Page, out: &mut Vec<u8>) {
     if !langs.is_empty() {
         headers.push(("WARC-Identified-Content-Language", &langs));
     }
-    headers.extend([("Content-Type", "text/plain"), ("Content-Length", &len), ("WARC-Payload-Digest", &digest)]);
+    headers.extend([
+        ("Content-Type", "text/plain"),
+        ("Content-Length", &len),
+        ("WARC-Payload-Digest", &digest),
+    ]);
     warc::write_record(out, &headers, body);
 }
 
@@ -220,9 +221,17 @@ impl<W: Write> CountingWriter<W> {
 }
 
 /// Generates the WET file for `spec` into `out`, returning its summary. See the module docs.
-pub fn write_wet<W: Write>(spec: &WetSpec, out: W, mut opts: WriteOptions<'_>) -> io::Result<WetReport> {
+pub fn write_wet<W: Write>(
+    spec: &WetSpec,
+    out: W,
+    mut opts: WriteOptions<'_>,
+) -> io::Result<WetReport> {
     let corpus = spec.corpus();
-    let mut out = CountingWriter { inner: out, bytes: 0, sha: Sha256::new() };
+    let mut out = CountingWriter {
+        inner: out,
+        bytes: 0,
+        sha: Sha256::new(),
+    };
     let mut raw_sha = Sha256::new();
     let mut raw_bytes = 0u64;
     let mut members = 0u64;
@@ -242,7 +251,9 @@ pub fn write_wet<W: Write>(spec: &WetSpec, out: W, mut opts: WriteOptions<'_>) -
     members += 1;
 
     let threads = if opts.threads == 0 {
-        std::thread::available_parallelism().map_or(2, |n| n.get()).min(16)
+        std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .min(16)
     } else {
         opts.threads
     };
@@ -250,10 +261,14 @@ pub fn write_wet<W: Write>(spec: &WetSpec, out: W, mut opts: WriteOptions<'_>) -
     let next = AtomicU64::new(0);
     let result: io::Result<()> = std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<Batch>(threads * 2);
-        for _ in 0..threads {
+        for t in 0..threads {
             let tx = tx.clone();
             let (stop, next, corpus) = (&stop, &next, &corpus);
             scope.spawn(move || {
+                // Build the per-language vocabularies up front, split across the workers.
+                for lang in (t..crate::text::LANGUAGES.len()).step_by(threads) {
+                    crate::text::vocab(lang);
+                }
                 while !stop.load(Ordering::Relaxed) {
                     let id = next.fetch_add(1, Ordering::Relaxed);
                     if tx.send(build_batch(corpus, id)).is_err() {
@@ -308,7 +323,11 @@ pub fn write_wet<W: Write>(spec: &WetSpec, out: W, mut opts: WriteOptions<'_>) -
     result?;
     out.inner.flush()?;
     Ok(WetReport {
-        summary: DecompressSummary { members, bytes: raw_bytes, sha256: hex(&raw_sha.finalize()) },
+        summary: DecompressSummary {
+            members,
+            bytes: raw_bytes,
+            sha256: hex(&raw_sha.finalize()),
+        },
         compressed_bytes: out.bytes,
         compressed_sha256: hex(&out.sha.finalize()),
         pages,
@@ -320,7 +339,8 @@ pub fn write_wet<W: Write>(spec: &WetSpec, out: W, mut opts: WriteOptions<'_>) -
 /// Generates into memory (for tests and small specs).
 pub fn generate_wet(spec: &WetSpec) -> (Vec<u8>, WetReport) {
     let mut buf = Vec::new();
-    let report = write_wet(spec, &mut buf, WriteOptions::default()).expect("writing to a Vec cannot fail");
+    let report =
+        write_wet(spec, &mut buf, WriteOptions::default()).expect("writing to a Vec cannot fail");
     (buf, report)
 }
 

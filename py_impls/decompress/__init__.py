@@ -84,6 +84,7 @@ VARIANTS = {
     "pyo3": [
         ("libdeflate", "pyo3:decompress", {}),
         ("flate2-zlib-rs", "pyo3:decompress_flate2", {}),
+        ("miniz_oxide", "pyo3:decompress_miniz_oxide", {}),
     ],
 }
 

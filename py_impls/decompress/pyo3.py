@@ -17,6 +17,10 @@ def decompress_flate2(data):
     return _call(gluebench_rs.decompress_flate2, data)
 
 
+def decompress_miniz_oxide(data):
+    return _call(gluebench_rs.decompress_miniz_oxide, data)
+
+
 def _call(rust_fn, data):
     try:
         return rust_fn(data)

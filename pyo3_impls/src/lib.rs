@@ -69,6 +69,12 @@ fn decompress_flate2(py: Python<'_>, data: &[u8]) -> PyResult<(u64, Buffer)> {
     run(py, rs::decompress_flate2, data)
 }
 
+/// decompress_miniz_oxide(data: bytes) -> (members, Buffer): the runner-up on miniz_oxide.
+#[pyfunction]
+fn decompress_miniz_oxide(py: Python<'_>, data: &[u8]) -> PyResult<(u64, Buffer)> {
+    run(py, rs::decompress_miniz_oxide, data)
+}
+
 #[pymodule]
 fn gluebench_rs(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // The harness refuses to time a module built with debug assertions (a debug build).
@@ -76,5 +82,6 @@ fn gluebench_rs(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Buffer>()?;
     m.add_function(wrap_pyfunction!(decompress, m)?)?;
     m.add_function(wrap_pyfunction!(decompress_flate2, m)?)?;
+    m.add_function(wrap_pyfunction!(decompress_miniz_oxide, m)?)?;
     Ok(())
 }

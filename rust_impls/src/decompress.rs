@@ -12,6 +12,8 @@
 //! `not-gzip`; the other errors name the offset of the member they happen in.
 
 use flate2::{Decompress, FlushDecompress, Status};
+use miniz_oxide::inflate::stream::{inflate, InflateState};
+use miniz_oxide::{DataFormat, MZError, MZFlush, MZStatus};
 use std::fmt;
 
 /// The task's output: how many members were decoded and the concatenated stream.
@@ -51,7 +53,13 @@ pub struct GzipError {
 
 impl fmt::Display for GzipError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at byte {}: {}", self.kind.as_str(), self.offset, self.detail)
+        write!(
+            f,
+            "{} at byte {}: {}",
+            self.kind.as_str(),
+            self.offset,
+            self.detail
+        )
     }
 }
 
@@ -60,8 +68,11 @@ impl std::error::Error for GzipError {}
 pub type Decoder = fn(&[u8]) -> Result<Decompressed, GzipError>;
 
 /// Every Rust implementation of the task, the tier's pick first.
-pub const VARIANTS: &[(&str, Decoder)] =
-    &[("libdeflate", decompress), ("flate2-zlib-rs", decompress_flate2)];
+pub const VARIANTS: &[(&str, Decoder)] = &[
+    ("libdeflate", decompress),
+    ("flate2-zlib-rs", decompress_flate2),
+    ("miniz_oxide", decompress_miniz_oxide),
+];
 
 /// The pick: libdeflate, one whole member per call, straight into the output's spare capacity.
 pub fn decompress(input: &[u8]) -> Result<Decompressed, GzipError> {
@@ -90,11 +101,75 @@ pub fn decompress(input: &[u8]) -> Result<Decompressed, GzipError> {
 
 /// Runner-up: streaming raw inflate through flate2 (zlib-rs backend) with our own framing.
 pub fn decompress_flate2(input: &[u8]) -> Result<Decompressed, GzipError> {
-    let mut inflater = Decompress::new(false);
+    framed(input, &mut Decompress::new(false))
+}
+
+/// Runner-up: miniz_oxide, flate2's default backend (flate2 takes one backend per build, so
+/// this one is driven directly), behind the same framing.
+pub fn decompress_miniz_oxide(input: &[u8]) -> Result<Decompressed, GzipError> {
+    framed(
+        input,
+        &mut Miniz {
+            state: InflateState::new_boxed(DataFormat::Raw),
+            scratch: vec![0; 1 << 16],
+        },
+    )
+}
+
+/// A streaming raw-deflate decoder: what [`framed`] needs from an inflate library.
+trait RawInflate {
+    fn reset(&mut self);
+    /// Inflates from `input` into `out`'s spare capacity; returns (input used, stream ended).
+    fn step(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<(usize, bool), String>;
+}
+
+impl RawInflate for Decompress {
+    fn reset(&mut self) {
+        Decompress::reset(self, false);
+    }
+
+    fn step(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<(usize, bool), String> {
+        let before = self.total_in();
+        let status = self
+            .decompress_vec(input, out, FlushDecompress::None)
+            .map_err(|e| e.to_string())?;
+        Ok((
+            (self.total_in() - before) as usize,
+            status == Status::StreamEnd,
+        ))
+    }
+}
+
+/// miniz_oxide writes into an initialised slice, so it decodes into a reused 64 KiB scratch
+/// buffer that is appended to the output: one extra copy, which flate2 avoids with `unsafe`.
+struct Miniz {
+    state: Box<InflateState>,
+    scratch: Vec<u8>,
+}
+
+impl RawInflate for Miniz {
+    fn reset(&mut self) {
+        self.state.reset(DataFormat::Raw);
+    }
+
+    fn step(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<(usize, bool), String> {
+        let r = inflate(&mut self.state, input, &mut self.scratch, MZFlush::None);
+        out.extend_from_slice(&self.scratch[..r.bytes_written]);
+        match r.status {
+            Ok(MZStatus::StreamEnd) => Ok((r.bytes_consumed, true)),
+            // Buf: no progress possible with this input: the caller sees the input is used up.
+            Ok(_) | Err(MZError::Buf) => Ok((r.bytes_consumed, false)),
+            Err(e) => Err(format!("{e:?}")),
+        }
+    }
+}
+
+/// Every member through a streaming decoder, with our own gzip framing and checks.
+fn framed(input: &[u8], inflater: &mut impl RawInflate) -> Result<Decompressed, GzipError> {
     let mut data = Vec::with_capacity(input.len().saturating_mul(4));
     let (mut pos, mut members) = (0, 0);
     while let Some(start) = next_member(input, pos, members)? {
-        pos = inflate_member(&mut inflater, input, start, &mut data)?;
+        pos = inflate_member(inflater, input, start, &mut data)?;
         members += 1;
     }
     Ok(Decompressed { members, data })
@@ -112,7 +187,11 @@ fn next_member(input: &[u8], mut pos: usize, members: u64) -> Result<Option<usiz
         }
     }
     if !input[pos..].starts_with(&[0x1f, 0x8b]) {
-        let what = if members == 0 { "the input is not gzip" } else { "bytes after a member are not a gzip member" };
+        let what = if members == 0 {
+            "the input is not gzip"
+        } else {
+            "bytes after a member are not a gzip member"
+        };
         return Err(error(ErrorKind::NotGzip, pos, what));
     }
     Ok(Some(pos))
@@ -120,32 +199,40 @@ fn next_member(input: &[u8], mut pos: usize, members: u64) -> Result<Option<usiz
 
 /// Decodes the member at `start` onto `out`, checks its trailer, returns where it ends.
 fn inflate_member(
-    z: &mut Decompress,
+    z: &mut impl RawInflate,
     input: &[u8],
     start: usize,
     out: &mut Vec<u8>,
 ) -> Result<usize, GzipError> {
     let fail = |kind, detail: &str| error(kind, start, detail);
     let mut p = start + header_len(&input[start..]).map_err(|(kind, what)| fail(kind, what))?;
-    let (out_start, body_start) = (out.len(), p);
-    z.reset(false);
+    let out_start = out.len();
+    z.reset();
     loop {
         if out.capacity() - out.len() < 1 << 15 {
             out.reserve(out.capacity().max(1 << 16));
         }
-        let status = z
-            .decompress_vec(&input[p..], out, FlushDecompress::None)
+        let written = out.len();
+        let (used, done) = z
+            .step(&input[p..], out)
             .map_err(|e| fail(ErrorKind::Corrupt, &format!("invalid deflate data ({e})")))?;
-        p = body_start + z.total_in() as usize;
-        if status == Status::StreamEnd {
+        p += used;
+        if done {
             break;
         }
-        if p == input.len() && out.len() < out.capacity() {
-            return Err(fail(ErrorKind::Truncated, "the input ends inside the deflate data"));
+        // No progress with room to write: the decoder needs input that is not there.
+        if used == 0 && out.len() == written {
+            return Err(fail(
+                ErrorKind::Truncated,
+                "the input ends inside the deflate data",
+            ));
         }
     }
     let Some(trailer) = input.get(p..p + 8) else {
-        return Err(fail(ErrorKind::Truncated, "the input ends inside the gzip trailer"));
+        return Err(fail(
+            ErrorKind::Truncated,
+            "the input ends inside the gzip trailer",
+        ));
     };
     let le32 = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
     let member = &out[out_start..];
@@ -160,7 +247,10 @@ fn inflate_member(
 
 /// Length of the gzip header (RFC 1952) at the start of `m`, which starts with the magic bytes.
 fn header_len(m: &[u8]) -> Result<usize, (ErrorKind, &'static str)> {
-    const TRUNCATED: (ErrorKind, &str) = (ErrorKind::Truncated, "the input ends inside the gzip header");
+    const TRUNCATED: (ErrorKind, &str) = (
+        ErrorKind::Truncated,
+        "the input ends inside the gzip header",
+    );
     let fixed = m.get(..10).ok_or(TRUNCATED)?;
     if fixed[2] != 8 {
         return Err((ErrorKind::Corrupt, "the compression method is not deflate"));
@@ -200,7 +290,11 @@ fn explain(input: &[u8], start: usize) -> GzipError {
 }
 
 fn error(kind: ErrorKind, offset: usize, detail: &str) -> GzipError {
-    GzipError { kind, offset: offset as u64, detail: detail.to_string() }
+    GzipError {
+        kind,
+        offset: offset as u64,
+        detail: detail.to_string(),
+    }
 }
 
 /// A minimal safe wrapper over libdeflate's `gzip_decompress_ex`, which the `libdeflater`
@@ -242,7 +336,9 @@ impl Libdeflate {
         };
         match result {
             libdeflate_sys::libdeflate_result_LIBDEFLATE_SUCCESS => Ok((used, written)),
-            libdeflate_sys::libdeflate_result_LIBDEFLATE_INSUFFICIENT_SPACE => Err(Inflate::NoSpace),
+            libdeflate_sys::libdeflate_result_LIBDEFLATE_INSUFFICIENT_SPACE => {
+                Err(Inflate::NoSpace)
+            }
             _ => Err(Inflate::BadData),
         }
     }

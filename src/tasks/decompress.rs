@@ -17,7 +17,10 @@ pub fn task() -> Task {
         dataset: "wet-16m",
         small_dataset: "wet-1m",
         small_limit: 16 << 20,
-        rust: VARIANTS.iter().map(|&(name, decoder)| (name, runner(decoder))).collect(),
+        rust: VARIANTS
+            .iter()
+            .map(|&(name, decoder)| (name, runner(decoder)))
+            .collect(),
         reference: "rust/flate2-zlib-rs",
         expected: |ds| {
             let e = &ds.summary;
@@ -27,9 +30,16 @@ pub fn task() -> Task {
         describe: |s| {
             let members = s["members"].as_u64().map_or("?".into(), |m| m.to_string());
             let sha = s["sha256"].as_str().unwrap_or("");
-            format!("{members} members, {} bytes, sha256 {}…", s["bytes"], &sha[..sha.len().min(12)])
+            format!(
+                "{members} members, {} bytes, sha256 {}…",
+                s["bytes"],
+                &sha[..sha.len().min(12)]
+            )
         },
-        load: |path| std::fs::read(path).map_err(|e| TaskError::new("io", format!("cannot read {}: {e}", path.display()))),
+        load: |path| {
+            std::fs::read(path)
+                .map_err(|e| TaskError::new("io", format!("cannot read {}: {e}", path.display())))
+        },
     }
 }
 
@@ -51,5 +61,9 @@ pub fn summary(members: Option<u64>, data: &[u8]) -> Summary {
 }
 
 fn task_error(e: GzipError) -> TaskError {
-    TaskError { kind: e.kind.as_str().to_string(), offset: Some(e.offset), message: e.to_string() }
+    TaskError {
+        kind: e.kind.as_str().to_string(),
+        offset: Some(e.offset),
+        message: e.to_string(),
+    }
 }

@@ -21,11 +21,24 @@ pub fn member(text: &[u8]) -> Vec<u8> {
 
 /// Some WET-like text: words from several scripts, `n` of them, deterministic.
 pub fn text(seed: u64, n: usize) -> Vec<u8> {
-    let words = ["web", "crawl", "Zürich", "данные", "数据", "🙂", "the", "of", "and", "a\r\n"];
+    let words = [
+        "web",
+        "crawl",
+        "Zürich",
+        "данные",
+        "数据",
+        "🙂",
+        "the",
+        "of",
+        "and",
+        "a\r\n",
+    ];
     let mut x = seed;
     let mut out = String::new();
     for _ in 0..n {
-        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         out.push_str(words[(x >> 33) as usize % words.len()]);
         out.push(' ');
     }

@@ -1,0 +1,58 @@
+"""The worker's own guarantees: every timed call is verified, errors are one line, the
+protocol round-trips, and the PyO3 module it times is a release build."""
+import gzip
+import json
+import subprocess
+import sys
+
+import pytest
+
+from py_impls import worker
+
+
+def test_a_call_that_changes_its_answer_is_a_mismatch_not_a_number(tmp_path):
+    w = worker.Worker()
+    path = tmp_path / "in.gz"
+    path.write_bytes(gzip.compress(b"hello"))
+    w.prepare({"task": "decompress", "tier": "hotpath", "variant": "zlib", "input": str(path)})
+    calls = iter(range(100))
+    w.fn = lambda data: (1, b"hello" if next(calls) < 3 else b"HELLO")  # goes wrong on call 4
+    assert w.time({"iters": 3})["ns"] > 0
+    with pytest.raises(worker.Failure) as err:
+        w.time({"iters": 3})
+    assert err.value.kind == "mismatch"
+
+
+def test_errors_are_one_line_with_kind_and_offset():
+    from py_impls.decompress import GzipError
+    reply = worker.error_reply(GzipError("truncated", 17, "the input ends inside this member"))
+    assert reply["error"] == {"kind": "truncated", "offset": 17,
+                              "message": "truncated at byte 17: the input ends inside this member"}
+    reply = worker.error_reply(TypeError("bad\nthing"))
+    assert reply["error"]["kind"] == "internal"
+
+
+def test_protocol_round_trip(tmp_path):
+    path = tmp_path / "in.gz"
+    path.write_bytes(gzip.compress(b"a" * 1000) + gzip.compress(b"b"))
+    requests = [
+        {"op": "hello"},
+        {"op": "variants", "task": "decompress"},
+        {"op": "prepare", "task": "decompress", "tier": "hotpath", "variant": "zlib", "input": str(path)},
+        {"op": "time", "iters": 5},
+        {"op": "prepare", "task": "decompress", "tier": "hotpath", "variant": "nope", "input": str(path)},
+        {"op": "quit"},
+    ]
+    out = subprocess.run([sys.executable, "-m", "py_impls.worker"], input="\n".join(map(json.dumps, requests)),
+                         capture_output=True, text=True, timeout=60, check=True)
+    hello, variants, prepared, timed, missing = map(json.loads, out.stdout.splitlines())
+    assert hello["protocol"] == worker.PROTOCOL
+    assert {"tier": "pure", "variant": "inflate", "small": True} in variants["variants"]
+    assert prepared["summary"]["members"] == 2 and prepared["summary"]["bytes"] == 1001
+    assert timed["ok"] and timed["ns"] > 0
+    assert not missing["ok"] and missing["error"]["kind"] == "unavailable"
+
+
+def test_the_pyo3_module_is_a_release_build():
+    gluebench_rs = pytest.importorskip("gluebench_rs", reason="built by `cargo test`'s bootstrap")
+    assert gluebench_rs.DEBUG_ASSERTIONS is False
