@@ -1,16 +1,19 @@
-//! A self-contained text model for web-page text in ~30 languages.
+//! A self-contained text model for web-page text in 30 languages.
 //!
 //! Real samples may not ship with the project, so text is made from scratch: each language has a
-//! small hand-written inventory (syllable onsets/nuclei/codas in its own script, or a character list
-//! for Han, kana for Japanese, jamo-composed Hangul for Korean) plus a list of its most frequent
-//! function words. From these a fixed vocabulary is built once per language, ordered so that short
-//! words are frequent, and words are drawn with a Zipf–Mandelbrot law. That is what gives the text
-//! the statistics the benchmarks feel: UTF-8 byte mix per script, word-length and repetition
-//! structure (hence a gzip ratio like real text), and line/sentence shape. It is not meant to be
-//! readable; it is meant to be measured (see `realism.rs` and the README's table).
+//! small hand-written inventory (syllable onsets/nuclei/codas in its own script and common word
+//! endings, or a character list for Han, kana for Japanese, jamo-composed Hangul for Korean) plus
+//! its most frequent function words. From these a fixed vocabulary is built once per language:
+//! stems from syllables, words from stems (+ ending, + compound), ordered so that shorter words tend
+//! to be more frequent. Running text draws words with a Zipf–Mandelbrot law, mixed with three
+//! sources of repetition that real text has and gzip feeds on: per-word fixed successors (bigrams
+//! like "of the"), per-language collocations, and per-page topic words. The knobs (`ZIPF_S`,
+//! `FOLLOW_P`, `PHRASE_P`, stem/ending rates) were tuned until word-type/token ratios and per-record
+//! gzip ratios matched real Common Crawl text (`examples/realism.rs`, README). It is not meant to be
+//! readable; it is meant to be measured.
 //!
-//! The vocabulary seeds depend only on the language code and [`crate::GENERATOR_VERSION`]'s
-//! inputs (never on the dataset seed), so a "language" stays the same language across datasets.
+//! The vocabulary seeds depend only on the language code (never on the dataset seed), so a
+//! "language" stays the same language across datasets.
 
 use crate::prng::{self, AliasTable, Rng};
 use std::sync::OnceLock;

@@ -54,7 +54,7 @@ def gzip_module_errors(data):
     except (OSError, ValueError) as e:  # gzip.BadGzipFile is an OSError, zlib.error isn't
         raise _from_message(e) from None
     except Exception as e:
-        if type(e).__name__ != "error":  # zlib.error and its look-alikes only
+        if type(e).__name__ not in ("error", "IsalError"):  # zlib.error and look-alikes only
             raise
         raise _from_message(e) from None
 
@@ -78,8 +78,10 @@ VARIANTS = {
     ],
     "hotpath": [("zlib", "hotpath:decompress", {})],
     "ecosystem": [
-        ("isal", "ecosystem:decompress_isal", {}),
-        ("zlib-ng", "ecosystem:decompress_zlib_ng", {}),
+        ("isal.igzip", "ecosystem:decompress", {}),
+        ("zlib_ng.gzip_ng", "ecosystem:decompress_gzip_ng", {}),
+        ("isal-zlib-loop", "ecosystem:decompress_isal_loop", {}),
+        ("zlib-ng-loop", "ecosystem:decompress_zlib_ng_loop", {}),
     ],
     "pyo3": [
         ("libdeflate", "pyo3:decompress", {}),
