@@ -8,7 +8,7 @@
 //! Verification policy: every call checks the manifest (generator version, spec) and the file size;
 //! the file's sha256 is checked once per process for each (path, size, mtime), so a file that
 //! changed on disk is always re-hashed, and a process that calls [`ensure`] in a loop pays for
-//! hashing (~0.1 s for 128 MB with SHA extensions) only once.
+//! hashing (~0.1 s for wet-128m's 59 MiB with SHA extensions) only once.
 //!
 //! Concurrency: generation writes `<file>.tmp-<pid>-<n>` and renames it into place, then does the
 //! same for the manifest; the manifest is written last, so its presence means the file is
@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::fmt;
 use std::fs::{self, File};
-use std::io::{self, BufWriter, IsTerminal, Read};
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -110,12 +110,14 @@ pub enum DatasetError {
         name: String,
         known: Vec<&'static str>,
     },
+    InvalidName {
+        name: String,
+    },
     Io {
         action: String,
         path: PathBuf,
         source: io::Error,
     },
-    NoCacheDir,
 }
 
 impl fmt::Display for DatasetError {
@@ -129,8 +131,8 @@ impl fmt::Display for DatasetError {
                 "cannot {action} {}: {source} (check permissions and free space, or set {CACHE_ENV} to a writable directory)",
                 path.display()
             ),
-            DatasetError::NoCacheDir => {
-                write!(f, "cannot locate the workspace's datasets/cache directory; set {CACHE_ENV} to a writable directory")
+            DatasetError::InvalidName { name } => {
+                write!(f, "invalid dataset name {name:?}; use a plain file name of letters, digits, '-', '_' and '.'")
             }
         }
     }
@@ -227,6 +229,12 @@ impl Cache {
     /// A dataset under an arbitrary name and spec (for tests and experiments). The name must be a
     /// plain file name.
     pub fn ensure_spec(&self, name: &str, spec: &DatasetSpec) -> Result<Dataset, DatasetError> {
+        let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+        if name.is_empty() || name.starts_with('.') || !name.chars().all(plain) {
+            return Err(DatasetError::InvalidName {
+                name: name.to_string(),
+            });
+        }
         let path = self.path(name, spec);
         if let Some(ds) = self.reuse(name, spec, &path)? {
             return Ok(ds);
@@ -310,9 +318,9 @@ impl Cache {
                     spec.describe()
                 );
                 if tty {
-                    eprint!("\r{msg} ");
+                    let _ = write!(std::io::stderr(), "\r{msg} ");
                 } else {
-                    eprintln!("{msg}");
+                    let _ = writeln!(std::io::stderr(), "{msg}");
                 }
             }
         };
@@ -324,7 +332,7 @@ impl Cache {
         let report = wet::write_wet(wspec, BufWriter::with_capacity(1 << 20, file), opts)
             .map_err(io_err("write", &tmp))?;
         if self.progress && tty {
-            eprintln!();
+            let _ = writeln!(std::io::stderr());
         }
         fs::rename(&tmp, path).map_err(io_err("move into place", path))?;
         let seconds = started.elapsed().as_secs_f64();
@@ -357,7 +365,8 @@ impl Cache {
                 .insert((path.to_path_buf(), meta.len(), mtime));
         }
         if self.progress {
-            eprintln!(
+            let _ = writeln!(
+                std::io::stderr(),
                 "gluebench: generated {shown}: {} records, {} inflated -> {} in {:.1} s",
                 report.summary.members,
                 human_bytes(report.summary.bytes),

@@ -325,9 +325,12 @@ impl<'c> PageBuilder<'c> {
             self.text.push(' ');
         }
         self.text.push_str(line);
-        while self.emoji_gap <= 0.0 {
+        // The cap only matters for absurd densities (it keeps a line finite); real specs never hit it.
+        let mut runs = 0;
+        while self.emoji_gap <= 0.0 && runs < 64 {
             self.text.push(' ');
             self.push_emoji();
+            runs += 1;
         }
         let end = self.text.len() as u32;
         self.text.push('\n');

@@ -78,6 +78,9 @@ pub struct WriteOptions<'a> {
 pub const GZIP_LEVEL: u32 = 6;
 /// OS byte of the gzip header: 3 (Unix), as in real Common Crawl files.
 const GZIP_OS_UNIX: u8 = 3;
+/// Upper bound for [`WetSpec::emoji_per_mb`]: one emoji per 10 bytes of text is already more
+/// emoji than text.
+pub const MAX_EMOJI_PER_MB: f64 = 100_000.0;
 /// Pages per unit of work handed to a thread.
 const BATCH: u64 = 48;
 
@@ -227,6 +230,15 @@ pub fn write_wet<W: Write>(
     out: W,
     mut opts: WriteOptions<'_>,
 ) -> io::Result<WetReport> {
+    if !(0.0..=MAX_EMOJI_PER_MB).contains(&spec.emoji_per_mb) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "emoji_per_mb must be between 0 and {MAX_EMOJI_PER_MB}, not {}",
+                spec.emoji_per_mb
+            ),
+        ));
+    }
     let corpus = spec.corpus();
     let mut out = CountingWriter {
         inner: out,
