@@ -6,6 +6,7 @@ use serde_json::Value;
 use std::process::{Command, Output};
 
 fn gluebench(args: &[&str]) -> Output {
+    common::ready();
     Command::new(env!("CARGO_BIN_EXE_gluebench"))
         .args(args)
         .output()

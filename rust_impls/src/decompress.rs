@@ -77,8 +77,7 @@ pub const VARIANTS: &[(&str, Decoder)] = &[
 /// The pick: libdeflate, one whole member per call, straight into the output's spare capacity.
 pub fn decompress(input: &[u8]) -> Result<Decompressed, GzipError> {
     let inflater = Libdeflate::new();
-    // WET text compresses about 3:1; start at 4x so most files never regrow.
-    let mut data = Vec::with_capacity(input.len().saturating_mul(4));
+    let mut data = output_buffer(input.len());
     let (mut pos, mut members) = (0, 0);
     while let Some(start) = next_member(input, pos, members)? {
         loop {
@@ -166,13 +165,38 @@ impl RawInflate for Miniz {
 
 /// Every member through a streaming decoder, with our own gzip framing and checks.
 fn framed(input: &[u8], inflater: &mut impl RawInflate) -> Result<Decompressed, GzipError> {
-    let mut data = Vec::with_capacity(input.len().saturating_mul(4));
+    let mut data = output_buffer(input.len());
     let (mut pos, mut members) = (0, 0);
     while let Some(start) = next_member(input, pos, members)? {
         pos = inflate_member(inflater, input, start, &mut data)?;
         members += 1;
     }
     Ok(Decompressed { members, data })
+}
+
+/// The output buffer for `compressed` bytes of input. WET text compresses about 2-3:1, so 4x
+/// means most files never regrow. On Linux the buffer is also offered transparent huge pages:
+/// faulting in fresh 4 KiB pages is about a sixth of the whole decode at 128 MB, and 2 MiB pages
+/// take 512 times fewer faults. (Python cannot ask this for the `bytes` its libraries return.)
+fn output_buffer(compressed: usize) -> Vec<u8> {
+    let mut data = Vec::with_capacity(compressed.saturating_mul(4));
+    #[cfg(target_os = "linux")]
+    {
+        const HUGE: usize = 2 << 20;
+        let (start, len) = (data.as_mut_ptr() as usize, data.capacity());
+        let aligned = (start + HUGE - 1) & !(HUGE - 1);
+        if start + len > aligned + HUGE {
+            // SAFETY: advice on whole pages of our own allocation; it never changes contents.
+            unsafe {
+                libc::madvise(
+                    aligned as *mut libc::c_void,
+                    start + len - aligned,
+                    libc::MADV_HUGEPAGE,
+                )
+            };
+        }
+    }
+    data
 }
 
 /// Where the next member starts, or `None` at the end of the input.

@@ -50,3 +50,10 @@ pub fn shared_datasets() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets");
     dir.is_dir().then_some(dir)
 }
+
+/// Bootstraps the Python side and the default dataset in this process, where the progress lines
+/// reach the terminal, before a test runs the `gluebench` binary with its output captured.
+pub fn ready() {
+    gluebench::bootstrap::python_env().expect("bootstrap the Python side");
+    gluebench_datasets::ensure("wet-16m").expect("generate the default dataset");
+}
