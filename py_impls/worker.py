@@ -18,7 +18,7 @@ import sys
 import time
 
 PROTOCOL = 1
-LIBRARIES = ("isal", "zlib-ng", "gluebench-rs", "pytest")
+LIBRARIES = ("isal", "zlib-ng", "orjson", "msgspec", "pysimdjson", "gluebench-rs", "pytest")
 
 
 class Failure(Exception):
@@ -51,9 +51,13 @@ def hello(_req):
 
 
 def task_module(name):
+    """``decompress`` -> the package ``py_impls.decompress``; a workload such as ``json/cdxj``
+    -> the namespace ``cdxj`` of ``py_impls.json``. Either has VARIANTS, load and summarize."""
+    package, _, workload = name.partition("/")
     try:
-        return importlib.import_module(f"py_impls.{name}")
-    except ModuleNotFoundError:
+        tasks = importlib.import_module(f"py_impls.{package}")
+        return getattr(tasks, workload) if workload else tasks
+    except (ModuleNotFoundError, AttributeError):
         raise Failure("unavailable", f"no Python task named {name!r}") from None
 
 
@@ -78,7 +82,8 @@ class Worker:
             raise Failure("unavailable", f"no variant {req['tier']}/{req['variant']}")
         module, _, func = entries[req["variant"]].partition(":")
         try:
-            fn = getattr(importlib.import_module(f"py_impls.{req['task']}.{module}"), func)
+            package = req["task"].partition("/")[0]
+            fn = getattr(importlib.import_module(f"py_impls.{package}.{module}"), func)
         except ImportError as e:
             raise Failure("unavailable", f"cannot import {module}: {e}") from None
         data = tasks.load(req["input"])

@@ -55,6 +55,7 @@ pub struct Report {
     pub expected: Result<Summary, TaskError>,
     pub rows: Vec<Row>,
     pub python: Option<Value>,
+    pub input_len: u64,
 }
 
 pub fn run(opts: &Options) -> Result<Report, String> {
@@ -124,6 +125,7 @@ pub fn run(opts: &Options) -> Result<Report, String> {
     let python = session.python_info();
     Ok(Report {
         task,
+        input_len: input.len(),
         input: input.label,
         expected_from,
         expected,
@@ -196,7 +198,7 @@ impl Report {
     }
 
     fn mb_per_s(&self, row: &Row) -> Option<f64> {
-        let units = (self.task.throughput)(self.expected.as_ref().ok()?) as f64;
+        let units = (self.task.throughput)(self.expected.as_ref().ok()?, self.input_len) as f64;
         row.seconds.filter(|s| *s > 0.0).map(|s| units / s / 1e6)
     }
 

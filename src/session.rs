@@ -21,26 +21,49 @@ impl Input {
     /// A generated dataset (created on first use), with the summary its generator recorded.
     pub fn dataset(task: &Task, name: &str) -> Result<Input, String> {
         let ds = gluebench_datasets::ensure(name).map_err(|e| e.to_string())?;
-        let bytes = (task.load)(&ds.path).map_err(|e| e.message)?;
-        let expected = (task.expected)(&ds);
-        Ok(Input {
-            label: format!("datasets/cache/{}", file_name(&ds.path)),
-            path: ds.path,
-            bytes,
-            expected: Some(expected),
-        })
+        let mut input = Input::file(task, ds.path.clone())?;
+        input.label = format!("datasets/cache/{}", file_name(&ds.path));
+        input.expected = Some((task.expected)(&ds));
+        Ok(input)
     }
 
     /// A user's own file: its expected summary comes from the task's reference variant.
     pub fn file(task: &Task, path: PathBuf) -> Result<Input, String> {
-        let bytes = (task.load)(&path).map_err(|e| e.message)?;
+        let loaded = (task.load)(&path).map_err(|e| e.message)?;
+        let label = path.display().to_string();
+        let path = if loaded.transformed {
+            plain_copy(task, &path, &loaded.bytes)?
+        } else {
+            path
+        };
         Ok(Input {
-            label: path.display().to_string(),
+            label,
             path,
-            bytes,
+            bytes: loaded.bytes,
             expected: None,
         })
     }
+
+    pub fn len(&self) -> u64 {
+        self.bytes.len() as u64
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+}
+
+/// Writes the plain form of a transformed input once, for the Python worker to read.
+fn plain_copy(task: &Task, original: &std::path::Path, bytes: &[u8]) -> Result<PathBuf, String> {
+    let dir = crate::bootstrap::root().join("target/gluebench/inputs");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let path = dir.join(format!(
+        "{}.{}.plain",
+        file_name(original),
+        task.name.replace('/', "-")
+    ));
+    std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(path)
 }
 
 fn file_name(p: &std::path::Path) -> String {

@@ -66,7 +66,7 @@ pub fn bench_task(c: &mut Criterion, name: &str) {
             .expected
             .clone()
             .expect("datasets carry their expected summary");
-        let units = (task.throughput)(&expected);
+        let units = (task.throughput)(&expected, input.len());
         // The gate: a variant whose output is wrong (or that fails) is reported, never timed.
         let gate = session
             .run_once(&task, v, input)

@@ -24,7 +24,7 @@ bad input raises ``JsonTaskError`` for the first bad line (1-based, counting eve
 physical line, empty ones included).
 """
 
-from . import JsonTaskError
+from . import JsonTaskError, fetchable, text_lines, wat_counts
 
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 _HEX_DIGITS = "0123456789abcdefABCDEF"
@@ -232,26 +232,6 @@ def _skip_digits(s, i, n, message):
 
 # ---------------------------------------------------------------- the workloads
 
-def _lines(data):
-    """(1-based line number, decoded line) for each non-empty line of ``data``.
-
-    A line is decoded only when it is reached, so a bad line earlier in the file is
-    reported before invalid UTF-8 further on.
-    """
-    number = 0
-    for raw in data.split(b"\n"):
-        number += 1
-        if raw.endswith(b"\r"):
-            raw = raw[:-1]
-        if not raw:
-            continue
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise JsonTaskError("invalid-utf8", number, str(e)) from None
-        yield number, line
-
-
 def _load_object(text, number):
     try:
         value = loads(text)
@@ -262,80 +242,30 @@ def _load_object(text, number):
     return value
 
 
-_MAX_INT = 2 ** 63
-
-
-def _int_field(value):
-    """The int of a string of ASCII digits below 2**63, else None."""
-    if type(value) is not str or not (value.isascii() and value.isdigit()):
-        return None
-    digits = value.lstrip("0") or "0"
-    if len(digits) > 19:  # also keeps int() below its 4300-digit limit
-        return None
-    number = int(digits)
-    return number if number < _MAX_INT else None
-
-
 def cdxj(data):
     """CDXJ index -> (lines, records); see the package docstring."""
     lines = 0
     records = []
-    for number, line in _lines(data):
+    for number, line in text_lines(data):
         lines += 1
         first = line.find(" ")
         second = line.find(" ", first + 1) if first >= 0 else -1
         if second < 0 or second + 1 == len(line):
             raise JsonTaskError("missing-json", number)
-        rec = _load_object(line[second + 1:], number)
-        if rec.get("status") != "200" or rec.get("mime") != "text/html":
-            continue
-        if "filename" not in rec or "offset" not in rec or "length" not in rec:
-            raise JsonTaskError("missing-field", number)
-        filename = rec["filename"]
-        offset = _int_field(rec["offset"])
-        length = _int_field(rec["length"])
-        if type(filename) is not str or offset is None or length is None:
-            raise JsonTaskError("bad-field", number)
-        records.append((filename, offset, length, "200"))
+        found = fetchable(_load_object(line[second + 1:], number), number)
+        if found:
+            records.append(found)
     return lines, records
-
-
-_ABSENT = object()  # a missing key, as opposed to a key whose value is null
-
-
-def _member(obj, key, kind, number):
-    """``obj[key]``, or _ABSENT if missing; bad-field if present but not of ``kind``."""
-    value = obj.get(key, _ABSENT)
-    if value is not _ABSENT and type(value) is not kind:
-        raise JsonTaskError("bad-field", number, f"{key} is not a {kind.__name__}")
-    return value
 
 
 def wat(data):
     """WAT metadata documents -> (documents, links, servers); see the package docstring."""
-    documents = 0
-    links = 0
+    documents = links = 0
     servers = set()
-    for number, line in _lines(data):
-        doc = _load_object(line, number)
+    for number, line in text_lines(data):
+        count, server = wat_counts(_load_object(line, number), number)
         documents += 1
-        node = doc
-        for key in ("Envelope", "Payload-Metadata", "HTTP-Response-Metadata"):
-            node = _member(node, key, dict, number)
-            if node is _ABSENT:
-                break
-        else:
-            html = _member(node, "HTML-Metadata", dict, number)
-            if html is not _ABSENT:
-                found = _member(html, "Links", list, number)
-                if found is not _ABSENT:
-                    links += len(found)
-            headers = _member(node, "Headers", dict, number)
-            if headers is not _ABSENT:
-                for name, value in headers.items():
-                    if name.lower() == "server":  # no non-ASCII letter lowercases into "server"
-                        if type(value) is not str:
-                            raise JsonTaskError("bad-field", number, "Server is not a string")
-                        servers.add(value)
-                        break
+        links += count
+        if server is not None:
+            servers.add(server)
     return documents, links, servers

@@ -287,7 +287,7 @@ def ref_cdxj(data):
             return ("invalid-json", number)
         if r.get("status") != "200" or r.get("mime") != "text/html":
             continue
-        if not {"filename", "offset", "length"} <= r.keys():
+        if any(r.get(k) is None for k in ("filename", "offset", "length")):  # null = missing
             return ("missing-field", number)
 
         def number_of(v):
@@ -350,16 +350,18 @@ def test_cdxj_missing_field():
     for field in ("filename", "offset", "length"):
         data = line(rec()) + b"\n" + line(rec(**{field: MISSING}))
         check_cdxj(data, ("missing-field", 2))
-    # missing comes before bad within a record
+    # missing comes before bad within a record; null counts as missing
     check_cdxj(line(rec(filename=5, length=MISSING)), ("missing-field", 1))
+    check_cdxj(line(rec(offset=None)), ("missing-field", 1))
+    check_cdxj(line(rec(filename=None)), ("missing-field", 1))
 
 
 @pytest.mark.parametrize("fields", [
     {"offset": "99999999999999999999"}, {"offset": "9223372036854775808"}, {"length": "12a"},
     {"offset": "+5"}, {"offset": "-1"}, {"offset": ""}, {"offset": " 5"}, {"length": "5 "},
     {"offset": "1_000"}, {"offset": "1.0"}, {"offset": "٣"}, {"offset": "²"}, {"length": "５"},
-    {"offset": 5}, {"length": 5.0}, {"offset": None}, {"length": ["1"]},
-    {"filename": 5}, {"filename": None}, {"filename": ["a"]}, {"filename": {"a": "b"}},
+    {"offset": 5}, {"length": 5.0}, {"length": ["1"]},
+    {"filename": 5}, {"filename": ["a"]}, {"filename": {"a": "b"}},
     {"offset": "0" * 5000 + "1" + "0" * 19},
 ])
 def test_cdxj_bad_field(fields):
@@ -457,25 +459,25 @@ def ref_wat(data):
         documents += 1
         node = d
         for key in ("Envelope", "Payload-Metadata", "HTTP-Response-Metadata"):
-            if key not in node:
+            if node.get(key) is None:  # missing or null
                 break
             node = node[key]
             if not isinstance(node, dict):
                 return ("bad-field", number)
         else:
-            if "HTML-Metadata" in node:
+            if node.get("HTML-Metadata") is not None:
                 html = node["HTML-Metadata"]
                 if not isinstance(html, dict):
                     return ("bad-field", number)
-                if "Links" in html:
+                if html.get("Links") is not None:
                     if not isinstance(html["Links"], list):
                         return ("bad-field", number)
                     count += len(html["Links"])
-            if "Headers" in node:
+            if node.get("Headers") is not None:
                 if not isinstance(node["Headers"], dict):
                     return ("bad-field", number)
                 matches = [v for k, v in node["Headers"].items() if k.lower() == "server"]
-                if matches:
+                if matches and matches[0] is not None:
                     if not isinstance(matches[0], str):
                         return ("bad-field", number)
                     servers.add(matches[0])
@@ -524,19 +526,22 @@ def test_wat_crlf_and_duplicate_keys():
     check_wat(d + b"\r\n\r\n" + d + b"\r\n", (2, 6, {"b"}))
 
 
+def test_wat_null_counts_as_missing():
+    for d in (doc(envelope=None), doc(envelope={"Payload-Metadata": {"HTTP-Response-Metadata": None}}),
+              doc(**{"HTML-Metadata": {"Links": None}}), doc(**{"Headers": {"server": None}})):
+        documents, links_, servers = wat(d)
+        assert (documents, links_, servers) == (1, 0, set())
+
+
 @pytest.mark.parametrize("bad", [
     doc(envelope=[]),
-    doc(envelope=None),
     doc(envelope={"Payload-Metadata": "x"}),
     doc(envelope={"Payload-Metadata": {"HTTP-Response-Metadata": 5}}),
-    doc(envelope={"Payload-Metadata": {"HTTP-Response-Metadata": None}}),
     doc(**{"HTML-Metadata": []}),
     doc(**{"HTML-Metadata": {"Links": {}}}),
     doc(**{"HTML-Metadata": {"Links": "x"}}),
-    doc(**{"HTML-Metadata": {"Links": None}}),
     doc(**{"Headers": [["Server", "nginx"]]}),
     doc(**{"Headers": {"Server": 5}}),
-    doc(**{"Headers": {"server": None}}),
     doc(**{"Headers": {"Server": ["nginx"]}}),
     doc(**{"HTML-Metadata": links(2), "Headers": "Server: nginx"}),
 ])

@@ -9,7 +9,10 @@
 use pyo3::exceptions::PyValueError;
 use pyo3::ffi;
 use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PySet, PyString, PyTuple};
 use rust_impls::decompress as rs;
+use rust_impls::json;
+use serde_json::Value;
 use std::os::raw::c_int;
 
 /// Bytes owned by Rust, readable from Python through the buffer protocol (zero-copy).
@@ -75,6 +78,98 @@ fn decompress_miniz_oxide(py: Python<'_>, data: &[u8]) -> PyResult<(u64, Buffer)
     run(py, rs::decompress_miniz_oxide, data)
 }
 
+// ---------------------------------------------------------------- json
+
+fn json_error(e: json::JsonError) -> PyErr {
+    PyValueError::new_err((e.kind.as_str(), e.line, e.detail))
+}
+
+/// cdxj(data: bytes) -> (lines, [(filename, offset, length, status)]): only the selected
+/// records cross the glue, as tuples.
+#[pyfunction]
+fn cdxj<'py>(py: Python<'py>, data: &[u8]) -> PyResult<(u64, Bound<'py, PyList>)> {
+    let parsed = py.detach(|| json::cdxj(data)).map_err(json_error)?;
+    let status = PyString::intern(py, "200");
+    let tuples = parsed.records.iter().map(|r| {
+        PyTuple::new(
+            py,
+            [
+                PyString::new(py, &r.filename).into_any(),
+                r.offset.into_pyobject(py)?.into_any(),
+                r.length.into_pyobject(py)?.into_any(),
+                status.clone().into_any(),
+            ],
+        )
+    });
+    Ok((
+        parsed.lines,
+        PyList::new(py, tuples.collect::<PyResult<Vec<_>>>()?)?,
+    ))
+}
+
+/// wat(data: bytes) -> (documents, links, {servers}): only the aggregate crosses the glue.
+#[pyfunction]
+fn wat<'py>(py: Python<'py>, data: &[u8]) -> PyResult<(u64, u64, Bound<'py, PySet>)> {
+    let parsed = py.detach(|| json::wat(data)).map_err(json_error)?;
+    let servers = PySet::new(py, parsed.servers.iter().map(|s| s.as_ref()))?;
+    Ok((parsed.documents, parsed.links, servers))
+}
+
+/// cdxj_dicts(data) -> ([(line, dict)], error or None): every line's whole JSON object as a
+/// Python dict, up to the first line that is not JSON; Python applies the selection rule.
+#[pyfunction]
+fn cdxj_dicts<'py>(py: Python<'py>, data: &[u8]) -> PyResult<(Bound<'py, PyList>, Option<PyErr>)> {
+    dicts(py, data, true)
+}
+
+/// wat_dicts(data) -> ([(line, dict)], error or None): every document as a Python dict.
+#[pyfunction]
+fn wat_dicts<'py>(py: Python<'py>, data: &[u8]) -> PyResult<(Bound<'py, PyList>, Option<PyErr>)> {
+    dicts(py, data, false)
+}
+
+fn dicts<'py>(
+    py: Python<'py>,
+    data: &[u8],
+    cdxj: bool,
+) -> PyResult<(Bound<'py, PyList>, Option<PyErr>)> {
+    let (values, err) = py.detach(|| json::objects(data, cdxj));
+    let out = PyList::empty(py);
+    for (line, value) in &values {
+        out.append((line, to_python(py, value)?))?;
+    }
+    Ok((out, err.map(json_error)))
+}
+
+/// A serde_json value as the Python object `json.loads` would give.
+fn to_python<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match v {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => b.into_pyobject(py)?.to_owned().into_any(),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => i.into_pyobject(py)?.into_any(),
+            (None, Some(u)) => u.into_pyobject(py)?.into_any(),
+            _ => n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any(),
+        },
+        Value::String(s) => PyString::new(py, s).into_any(),
+        Value::Array(items) => PyList::new(
+            py,
+            items
+                .iter()
+                .map(|x| to_python(py, x))
+                .collect::<PyResult<Vec<_>>>()?,
+        )?
+        .into_any(),
+        Value::Object(map) => {
+            let dict = PyDict::new(py);
+            for (k, x) in map {
+                dict.set_item(k, to_python(py, x)?)?;
+            }
+            dict.into_any()
+        }
+    })
+}
+
 #[pymodule]
 fn gluebench_rs(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // The harness refuses to time a module built with debug assertions (a debug build).
@@ -83,5 +178,9 @@ fn gluebench_rs(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(decompress, m)?)?;
     m.add_function(wrap_pyfunction!(decompress_flate2, m)?)?;
     m.add_function(wrap_pyfunction!(decompress_miniz_oxide, m)?)?;
+    m.add_function(wrap_pyfunction!(cdxj, m)?)?;
+    m.add_function(wrap_pyfunction!(cdxj_dicts, m)?)?;
+    m.add_function(wrap_pyfunction!(wat, m)?)?;
+    m.add_function(wrap_pyfunction!(wat_dicts, m)?)?;
     Ok(())
 }

@@ -5,3 +5,4 @@
 //! the `rust` and `pyo3` tiers run exactly the same code and differ only by the glue.
 
 pub mod decompress;
+pub mod json;

@@ -1,7 +1,7 @@
 //! `decompress`: a multi-member gzip file to its decompressed stream, summarised as
 //! `{members, bytes, sha256}`. Throughput unit: decompressed bytes.
 
-use super::Task;
+use super::{Loaded, Task};
 use crate::task::{RustRun, Summary, TaskError};
 use rust_impls::decompress::{Decoder, GzipError, VARIANTS};
 use serde_json::json;
@@ -13,7 +13,7 @@ pub fn task() -> Task {
     Task {
         name: "decompress",
         throughput_unit: "decompressed bytes",
-        throughput: |s| s["bytes"].as_u64().unwrap_or(0),
+        throughput: |s, _| s["bytes"].as_u64().unwrap_or(0),
         dataset: "wet-16m",
         small_dataset: "wet-1m",
         small_limit: 16 << 20,
@@ -37,8 +37,13 @@ pub fn task() -> Task {
             )
         },
         load: |path| {
-            std::fs::read(path)
-                .map_err(|e| TaskError::new("io", format!("cannot read {}: {e}", path.display())))
+            let bytes = std::fs::read(path).map_err(|e| {
+                TaskError::new("io", format!("cannot read {}: {e}", path.display()))
+            })?;
+            Ok(Loaded {
+                bytes,
+                transformed: false,
+            })
         },
     }
 }

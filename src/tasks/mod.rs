@@ -3,6 +3,7 @@
 //! in `py_impls/<task>/`, the Rust ones in `rust_impls/src/<task>.rs`.
 
 pub mod decompress;
+pub mod json;
 
 use crate::task::{RustRun, Summary, TaskError};
 use std::path::Path;
@@ -11,8 +12,8 @@ pub struct Task {
     pub name: &'static str,
     /// What one unit of `Throughput::Bytes` counts for this task (stated in the README).
     pub throughput_unit: &'static str,
-    /// The throughput of one call, in that unit, from the expected summary.
-    pub throughput: fn(&Summary) -> u64,
+    /// The throughput of one call, in that unit, from the expected summary and the input's size.
+    pub throughput: fn(&Summary, u64) -> u64,
     /// Dataset for most variants, and the small one for slow (`small`) variants.
     pub dataset: &'static str,
     pub small_dataset: &'static str,
@@ -27,11 +28,29 @@ pub struct Task {
     /// One-line description of a summary for the `check` table.
     pub describe: fn(&Summary) -> String,
     /// Reads an input file the way every tier receives it.
-    pub load: fn(&Path) -> Result<Vec<u8>, TaskError>,
+    pub load: fn(&Path) -> Result<Loaded, TaskError>,
+}
+
+/// An input as the tiers receive it; `transformed` when it differs from the file (e.g. a
+/// `.cdxj.gz` decompressed), so the Python worker is given a plain copy instead.
+pub struct Loaded {
+    pub bytes: Vec<u8>,
+    pub transformed: bool,
+}
+
+/// The expected summary a generated dataset carries for `task`.
+pub fn expected(ds: &gluebench_datasets::Dataset, task: &str) -> Summary {
+    // TEMP until the datasets crate carries every task's expected summary.
+    let _ = task;
+    let e = &ds.summary;
+    serde_json::json!({"members": e.members, "bytes": e.bytes, "sha256": e.sha256})
+        .as_object()
+        .cloned()
+        .unwrap_or_default()
 }
 
 pub fn all() -> Vec<Task> {
-    vec![decompress::task()]
+    vec![decompress::task(), json::cdxj_task(), json::wat_task()]
 }
 
 pub fn find(name: &str) -> Option<Task> {

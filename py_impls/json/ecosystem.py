@@ -1,0 +1,153 @@
+"""ecosystem: the fastest maintained PyPI parsers, measured.
+
+msgspec decodes straight into a typed ``Struct``: only the declared fields are
+materialised (everything else is validated and skipped in C), so a CDXJ line
+costs one small object instead of a dict of eleven strings; for WAT the Struct
+tree follows only the path the aggregate needs. pysimdjson parses lazily and
+orjson builds full dicts, both line by line. Like the hotpath tier, the fast
+paths take the usual shape of input and hand anything else to the line-by-line
+tier, which returns the same result or names the first bad line. The buffer is
+validated as UTF-8 up front, since a parser only checks the bytes it reads.
+"""
+import msgspec
+import orjson
+import simdjson
+
+from . import fetchable, naive, wat_counts
+
+
+class CdxRecord(msgspec.Struct):
+    # `object`, not `str`: an unselected record may hold anything in these fields.
+    status: object = None
+    mime: object = None
+    filename: object = None
+    offset: object = None
+    length: object = None
+
+
+_cdx_record = msgspec.json.Decoder(CdxRecord).decode
+
+
+def cdxj(data):
+    try:
+        data.decode("utf-8")
+        lines, records = 0, []
+        for number, line in enumerate(data.split(b"\n"), 1):
+            if line in (b"", b"\r"):
+                continue
+            lines += 1
+            r = _cdx_record(line[line.index(b" ", line.index(b" ") + 1) + 1:])
+            if r.status == "200" and r.mime == "text/html":
+                fields = {"status": "200", "mime": "text/html", "filename": r.filename,
+                          "offset": r.offset, "length": r.length}
+                records.append(fetchable(fields, number))
+        return lines, records
+    except (ValueError, msgspec.MsgspecError):
+        return naive.cdxj(data)
+
+
+def cdxj_orjson(data):
+    return _per_line(data, orjson.loads, cdxj=True)
+
+
+def cdxj_simdjson(data):
+    parse = simdjson.Parser().parse
+    try:
+        data.decode("utf-8")
+        lines, records = 0, []
+        for number, line in enumerate(data.split(b"\n"), 1):
+            if line in (b"", b"\r"):
+                continue
+            lines += 1
+            doc = parse(line[line.index(b" ", line.index(b" ") + 1) + 1:])
+            if doc.get("status") == "200" and doc.get("mime") == "text/html":
+                records.append(fetchable(doc, number))
+            del doc  # the parser is reused: its lazy view must be gone first
+        return lines, records
+    except (ValueError, AttributeError):  # AttributeError: a JSON array has no .get
+        return naive.cdxj(data)
+
+
+# WAT: the Struct tree down to what the aggregate reads. msgspec.Raw keeps each link
+# unparsed (still validated); Headers stay a dict for the case-insensitive lookup.
+class HtmlMetadata(msgspec.Struct, rename={"links": "Links"}):
+    links: "list[msgspec.Raw] | None" = None
+
+
+class ResponseMetadata(msgspec.Struct, rename={"headers": "Headers", "html": "HTML-Metadata"}):
+    headers: "dict[str, object] | None" = None
+    html: "HtmlMetadata | None" = None
+
+
+class PayloadMetadata(msgspec.Struct, rename={"http": "HTTP-Response-Metadata"}):
+    http: "ResponseMetadata | None" = None
+
+
+class Envelope(msgspec.Struct, rename={"payload": "Payload-Metadata"}):
+    payload: "PayloadMetadata | None" = None
+
+
+class WatDocument(msgspec.Struct, rename={"envelope": "Envelope"}):
+    envelope: "Envelope | None" = None
+
+
+_wat_document = msgspec.json.Decoder(WatDocument).decode
+
+
+def wat(data):
+    try:
+        data.decode("utf-8")
+        documents = links = 0
+        servers = set()
+        for line in data.split(b"\n"):
+            if line in (b"", b"\r"):
+                continue
+            doc = _wat_document(line)
+            documents += 1
+            http = doc.envelope and doc.envelope.payload and doc.envelope.payload.http
+            if http is None:
+                continue
+            if http.html is not None and http.html.links is not None:
+                links += len(http.html.links)
+            server = _server(http.headers)
+            if server is not None:
+                servers.add(server)
+        return documents, links, servers
+    except (ValueError, msgspec.MsgspecError):
+        return naive.wat(data)
+
+
+def _server(headers):
+    for name, value in (headers or {}).items():
+        if name.lower() == "server":
+            if value is not None and not isinstance(value, str):
+                raise ValueError("the Server header is not a string")
+            return value
+    return None
+
+
+def wat_orjson(data):
+    return _per_line(data, orjson.loads, cdxj=False)
+
+
+def _per_line(data, loads, cdxj):
+    """orjson: dicts line by line, with the task's shared rules on each."""
+    try:
+        data.decode("utf-8")
+        count, records, links, servers = 0, [], 0, set()
+        for number, line in enumerate(data.split(b"\n"), 1):
+            if line in (b"", b"\r"):
+                continue
+            count += 1
+            if cdxj:
+                found = fetchable(loads(line[line.index(b" ", line.index(b" ") + 1) + 1:]), number)
+                if found:
+                    records.append(found)
+            else:
+                n, server = wat_counts(loads(line), number)
+                links += n
+                if server is not None:
+                    servers.add(server)
+        return (count, records) if cdxj else (count, links, servers)
+    except (ValueError, AttributeError, TypeError):
+        return naive.cdxj(data) if cdxj else naive.wat(data)

@@ -1,0 +1,580 @@
+//! `json`: the two workloads of the JSON task, as Common Crawl users meet JSON.
+//!
+//! - `cdxj`: a CDXJ index (`SURT-key SP timestamp SP {json}` per line); select the records a
+//!   fetcher would pull (`status == "200"`, `mime == "text/html"`) and extract
+//!   `(filename, offset, length)`.
+//! - `wat`: WAT metadata documents, one JSON object per line; count the outgoing links and
+//!   collect the `Server` headers.
+//!
+//! The pick is serde_json into typed structs that borrow their strings from the input: only
+//! the fields the task reads are materialised, everything else is validated and skipped. The
+//! runners-up are the same structs through sonic-rs (SIMD), and a `serde_json::Value` tree per
+//! line, the dynamic way.
+//!
+//! The rule for bad input (the same in every tier; see `py_impls/json/__init__.py`): the first
+//! bad line is reported, invalid UTF-8 before anything else on that line; a `null` value counts
+//! as a missing key.
+
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::Value;
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    InvalidUtf8,
+    MissingJson,
+    InvalidJson,
+    MissingField,
+    BadField,
+}
+
+impl ErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidUtf8 => "invalid-utf8",
+            ErrorKind::MissingJson => "missing-json",
+            ErrorKind::InvalidJson => "invalid-json",
+            ErrorKind::MissingField => "missing-field",
+            ErrorKind::BadField => "bad-field",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonError {
+    pub kind: ErrorKind,
+    /// 1-based number of the first bad line.
+    pub line: u64,
+    pub detail: String,
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} at line {}: {}",
+            self.kind.as_str(),
+            self.line,
+            self.detail
+        )
+    }
+}
+
+impl std::error::Error for JsonError {}
+
+fn error(kind: ErrorKind, line: u64, detail: impl Into<String>) -> JsonError {
+    JsonError {
+        kind,
+        line,
+        detail: detail.into(),
+    }
+}
+
+/// A record a fetcher would pull; its status is always "200".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fetch<'a> {
+    pub filename: Cow<'a, str>,
+    pub offset: u64,
+    pub length: u64,
+}
+
+pub struct Cdxj<'a> {
+    pub lines: u64,
+    pub records: Vec<Fetch<'a>>,
+}
+
+pub struct Wat<'a> {
+    pub documents: u64,
+    pub links: u64,
+    pub servers: BTreeSet<Cow<'a, str>>,
+}
+
+pub type CdxjParser = for<'a> fn(&'a [u8]) -> Result<Cdxj<'a>, JsonError>;
+pub type WatParser = for<'a> fn(&'a [u8]) -> Result<Wat<'a>, JsonError>;
+
+/// Every Rust implementation of each workload, the tier's pick first.
+pub const CDXJ_VARIANTS: &[(&str, CdxjParser)] = &[
+    ("serde-typed", cdxj),
+    ("sonic-typed", cdxj_sonic),
+    ("serde-value", cdxj_value),
+];
+pub const WAT_VARIANTS: &[(&str, WatParser)] = &[
+    ("serde-typed", wat),
+    ("sonic-typed", wat_sonic),
+    ("serde-value", wat_value),
+];
+
+// ---------------------------------------------------------------- cdxj
+
+/// The pick: each line's JSON into a struct of five borrowed fields; the rest is skipped.
+pub fn cdxj(data: &[u8]) -> Result<Cdxj<'_>, JsonError> {
+    typed_cdxj::<SerdeJson>(data)
+}
+
+/// Runner-up: the same structs through sonic-rs, a SIMD JSON parser with serde support.
+pub fn cdxj_sonic(data: &[u8]) -> Result<Cdxj<'_>, JsonError> {
+    typed_cdxj::<Sonic>(data)
+}
+
+#[derive(Deserialize)]
+struct CdxjLine<'a> {
+    #[serde(borrow, default)]
+    status: Field<'a>,
+    #[serde(borrow, default)]
+    mime: Field<'a>,
+    #[serde(borrow, default)]
+    filename: Field<'a>,
+    #[serde(borrow, default)]
+    offset: Field<'a>,
+    #[serde(borrow, default)]
+    length: Field<'a>,
+}
+
+fn typed_cdxj<P: Parser>(data: &[u8]) -> Result<Cdxj<'_>, JsonError> {
+    let mut out = Cdxj {
+        lines: 0,
+        records: Vec::new(),
+    };
+    for line in lines(data) {
+        let (number, text) = line?;
+        out.lines += 1;
+        let rec: CdxjLine = parse_object::<P, _>(json_part(text, number)?, number)?;
+        if rec.status.is("200") && rec.mime.is("text/html") {
+            out.records
+                .push(fetch(number, rec.filename, rec.offset, rec.length)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Runner-up: each line into a `serde_json::Value` tree (every field materialised).
+pub fn cdxj_value(data: &[u8]) -> Result<Cdxj<'_>, JsonError> {
+    let mut out = Cdxj {
+        lines: 0,
+        records: Vec::new(),
+    };
+    for line in lines(data) {
+        let (number, text) = line?;
+        out.lines += 1;
+        let rec = parse_value(json_part(text, number)?, number)?;
+        let field = |key: &str| Field::from_value(rec.get(key));
+        if field("status").is("200") && field("mime").is("text/html") {
+            let fetched = fetch(number, field("filename"), field("offset"), field("length"))?;
+            out.records.push(Fetch {
+                filename: Cow::Owned(fetched.filename.into_owned()),
+                ..fetched
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The selection rule's checks on a selected record's fields.
+fn fetch<'a>(
+    number: u64,
+    filename: Field<'a>,
+    offset: Field<'a>,
+    length: Field<'a>,
+) -> Result<Fetch<'a>, JsonError> {
+    for (name, f) in [
+        ("filename", &filename),
+        ("offset", &offset),
+        ("length", &length),
+    ] {
+        if matches!(f, Field::Missing) {
+            return Err(error(
+                ErrorKind::MissingField,
+                number,
+                format!("a selected record has no '{name}'"),
+            ));
+        }
+    }
+    let Field::Str(filename) = filename else {
+        return Err(error(
+            ErrorKind::BadField,
+            number,
+            "'filename' is not a string",
+        ));
+    };
+    let number_of = |f: Field, name: &str| {
+        match f {
+            Field::Str(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+                s.parse::<u64>().ok().filter(|&n| n < 1 << 63)
+            }
+            _ => None,
+        }
+        .ok_or_else(|| {
+            error(
+                ErrorKind::BadField,
+                number,
+                format!("'{name}' is not a string of digits below 2**63"),
+            )
+        })
+    };
+    Ok(Fetch {
+        filename,
+        offset: number_of(offset, "offset")?,
+        length: number_of(length, "length")?,
+    })
+}
+
+/// The JSON part of a CDXJ line: everything after the second space.
+fn json_part(line: &str, number: u64) -> Result<&str, JsonError> {
+    match line.splitn(3, ' ').nth(2) {
+        Some(json) if !json.is_empty() => Ok(json),
+        _ => Err(error(
+            ErrorKind::MissingJson,
+            number,
+            "no JSON after the key and timestamp",
+        )),
+    }
+}
+
+/// A field as the rule sees it: absent or null, a string, or anything else.
+#[derive(Default)]
+enum Field<'a> {
+    #[default]
+    Missing,
+    Str(Cow<'a, str>),
+    Other,
+}
+
+impl<'a> Field<'a> {
+    fn is(&self, want: &str) -> bool {
+        matches!(self, Field::Str(s) if s == want)
+    }
+
+    fn from_value(v: Option<&'a Value>) -> Field<'a> {
+        match v {
+            None | Some(Value::Null) => Field::Missing,
+            Some(Value::String(s)) => Field::Str(Cow::Borrowed(s)),
+            Some(_) => Field::Other,
+        }
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Field<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Field<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Field<'de>, E> {
+                Ok(Field::Str(Cow::Borrowed(s)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Field<'de>, E> {
+                Ok(Field::Str(Cow::Owned(s.to_owned()))) // it had escapes: not borrowable
+            }
+            fn visit_unit<E>(self) -> Result<Field<'de>, E> {
+                Ok(Field::Missing)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Field<'de>, E> {
+                Ok(Field::Other)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Field<'de>, E> {
+                Ok(Field::Other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Field<'de>, E> {
+                Ok(Field::Other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Field<'de>, E> {
+                Ok(Field::Other)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Field<'de>, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Field::Other)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Field<'de>, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Field::Other)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+// ---------------------------------------------------------------- wat
+
+/// The pick: only the path to the links and headers is typed; the rest is validated, skipped.
+pub fn wat(data: &[u8]) -> Result<Wat<'_>, JsonError> {
+    typed_wat::<SerdeJson>(data)
+}
+
+/// Runner-up: the same structs through sonic-rs.
+pub fn wat_sonic(data: &[u8]) -> Result<Wat<'_>, JsonError> {
+    typed_wat::<Sonic>(data)
+}
+
+#[derive(Deserialize)]
+struct WatDoc<'a> {
+    #[serde(rename = "Envelope", borrow, default)]
+    envelope: Option<Envelope<'a>>,
+}
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(rename = "Payload-Metadata", borrow, default)]
+    payload: Option<Payload<'a>>,
+}
+#[derive(Deserialize)]
+struct Payload<'a> {
+    #[serde(rename = "HTTP-Response-Metadata", borrow, default)]
+    http: Option<Http<'a>>,
+}
+#[derive(Deserialize)]
+struct Http<'a> {
+    #[serde(rename = "Headers", borrow, default)]
+    headers: Option<ServerHeader<'a>>,
+    #[serde(rename = "HTML-Metadata", default)]
+    html: Option<Html>,
+}
+#[derive(Deserialize)]
+struct Html {
+    #[serde(rename = "Links", default)]
+    links: Option<Count>,
+}
+
+fn typed_wat<P: Parser>(data: &[u8]) -> Result<Wat<'_>, JsonError> {
+    let mut out = Wat {
+        documents: 0,
+        links: 0,
+        servers: BTreeSet::new(),
+    };
+    for line in lines(data) {
+        let (number, text) = line?;
+        let doc: WatDoc = parse_object::<P, _>(text, number)?;
+        out.documents += 1;
+        if let Some(http) = doc.envelope.and_then(|e| e.payload).and_then(|p| p.http) {
+            out.links += http.html.and_then(|h| h.links).map_or(0, |c| c.0);
+            if let Some(ServerHeader(Some(server))) = http.headers {
+                out.servers.insert(server);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Runner-up: each document into a `serde_json::Value` tree, then walked.
+pub fn wat_value(data: &[u8]) -> Result<Wat<'_>, JsonError> {
+    let mut out = Wat {
+        documents: 0,
+        links: 0,
+        servers: BTreeSet::new(),
+    };
+    for line in lines(data) {
+        let (number, text) = line?;
+        let doc = parse_value(text, number)?;
+        out.documents += 1;
+        let bad = |what: &str| {
+            error(
+                ErrorKind::BadField,
+                number,
+                format!("{what} is not of the expected type"),
+            )
+        };
+        let mut node = &doc;
+        let mut http = None;
+        for (i, key) in ["Envelope", "Payload-Metadata", "HTTP-Response-Metadata"]
+            .into_iter()
+            .enumerate()
+        {
+            match node.get(key) {
+                None | Some(Value::Null) => break,
+                Some(v @ Value::Object(_)) if i == 2 => http = Some(v),
+                Some(v @ Value::Object(_)) => node = v,
+                Some(_) => return Err(bad(key)),
+            }
+        }
+        let Some(http) = http else { continue };
+        match http.get("HTML-Metadata") {
+            None | Some(Value::Null) => {}
+            Some(Value::Object(html)) => match html.get("Links") {
+                None | Some(Value::Null) => {}
+                Some(Value::Array(links)) => out.links += links.len() as u64,
+                Some(_) => return Err(bad("Links")),
+            },
+            Some(_) => return Err(bad("HTML-Metadata")),
+        }
+        match http.get("Headers") {
+            None | Some(Value::Null) => {}
+            Some(Value::Object(headers)) => {
+                match headers
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case("server"))
+                    .map(|(_, v)| v)
+                {
+                    None | Some(Value::Null) => {}
+                    Some(Value::String(s)) => {
+                        out.servers.insert(Cow::Owned(s.clone()));
+                    }
+                    Some(_) => return Err(bad("the Server header")),
+                }
+            }
+            Some(_) => return Err(bad("Headers")),
+        }
+    }
+    Ok(out)
+}
+
+/// The number of elements of a JSON array, counted without materialising them.
+struct Count(u64);
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Count;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Count, A::Error> {
+                let mut n = 0;
+                while seq.next_element::<IgnoredAny>()?.is_some() {
+                    n += 1;
+                }
+                Ok(Count(n))
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
+/// The value of the first header named `server` in any case (HTTP/2 sends it lowercase).
+struct ServerHeader<'a>(Option<Cow<'a, str>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for ServerHeader<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ServerHeader<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object of headers")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServerHeader<'de>, A::Error> {
+                let mut server = None;
+                let mut found = false;
+                while let Some(name) = map.next_key::<Cow<'de, str>>()? {
+                    if !found && name.eq_ignore_ascii_case("server") {
+                        found = true;
+                        server = map.next_value::<Option<Cow<'de, str>>>()?;
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(ServerHeader(server))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Every line's JSON object as a `Value` (for the pyo3 tier's dict variants), up to the first
+/// line that is not UTF-8 or not a JSON object (`cdxj`: its JSON part), which is returned too.
+pub fn objects(data: &[u8], cdxj: bool) -> (Vec<(u64, Value)>, Option<JsonError>) {
+    let mut out = Vec::new();
+    for line in lines(data) {
+        let parsed = line.and_then(|(number, text)| {
+            let text = if cdxj { json_part(text, number)? } else { text };
+            Ok((number, parse_value(text, number)?))
+        });
+        match parsed {
+            Ok(pair) => out.push(pair),
+            Err(e) => return (out, Some(e)),
+        }
+    }
+    (out, None)
+}
+
+// ---------------------------------------------------------------- lines and parsing
+
+/// (1-based number, text) of each non-empty line, one trailing `\r` stripped; a line that is
+/// not UTF-8 is an error at its number, reached only after the lines before it.
+fn lines(data: &[u8]) -> impl Iterator<Item = Result<(u64, &str), JsonError>> {
+    // memchr finds line ends many bytes at a time; `slice::split` would test byte by byte.
+    let ends = memchr::memchr_iter(b'\n', data).chain(std::iter::once(data.len()));
+    let mut start = 0;
+    let raw_lines = ends.map(move |end| {
+        let line = &data[start..end];
+        start = end + 1;
+        line
+    });
+    raw_lines.enumerate().filter_map(|(i, raw)| {
+        let number = i as u64 + 1;
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if raw.is_empty() {
+            return None;
+        }
+        Some(
+            std::str::from_utf8(raw)
+                .map(|text| (number, text))
+                .map_err(|e| error(ErrorKind::InvalidUtf8, number, e.to_string())),
+        )
+    })
+}
+
+/// A JSON library that deserialises serde types: what the typed variants are generic over.
+trait Parser {
+    /// Err(true) for invalid JSON, Err(false) for valid JSON of the wrong shape.
+    fn parse<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, (bool, String)>;
+}
+
+struct SerdeJson;
+struct Sonic;
+
+impl Parser for SerdeJson {
+    fn parse<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, (bool, String)> {
+        serde_json::from_str(text).map_err(|e| (!e.is_data(), e.to_string()))
+    }
+}
+
+impl Parser for Sonic {
+    fn parse<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, (bool, String)> {
+        sonic_rs::from_str(text).map_err(|e| (e.is_syntax() || e.is_eof(), e.to_string()))
+    }
+}
+
+/// Parses one JSON object into a typed `T`. A type mismatch is `bad-field` only if the text is
+/// valid JSON: the rule puts invalid JSON first, and a parser stops at whichever comes first.
+fn parse_object<'a, P: Parser, T: Deserialize<'a>>(
+    text: &'a str,
+    number: u64,
+) -> Result<T, JsonError> {
+    let is_json = |text: &str| serde_json::from_str::<IgnoredAny>(text).map_err(|e| e.to_string());
+    // Derived structs also accept JSON arrays (fields by position): the rule wants an object.
+    if !text
+        .trim_start_matches([' ', '\t', '\r', '\n'])
+        .starts_with('{')
+    {
+        let detail = is_json(text)
+            .err()
+            .unwrap_or_else(|| "not a JSON object".into());
+        return Err(error(ErrorKind::InvalidJson, number, detail));
+    }
+    P::parse(text).map_err(|(syntax, detail)| {
+        let invalid = syntax || detail.contains("duplicate field") || is_json(text).is_err();
+        error(
+            if invalid {
+                ErrorKind::InvalidJson
+            } else {
+                ErrorKind::BadField
+            },
+            number,
+            detail,
+        )
+    })
+}
+
+fn parse_value(text: &str, number: u64) -> Result<Value, JsonError> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(v @ Value::Object(_)) => Ok(v),
+        Ok(_) => Err(error(ErrorKind::InvalidJson, number, "not a JSON object")),
+        Err(e) => Err(error(ErrorKind::InvalidJson, number, e.to_string())),
+    }
+}

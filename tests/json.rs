@@ -1,0 +1,194 @@
+//! The `json` task end to end through `check`: every tier, Rust and Python, on good input, on
+//! each kind of bad input (the first bad line wins), and on the real CDXJ samples.
+
+mod common;
+
+use common::{scratch, shared_datasets};
+use gluebench::check::{self, Options, Status};
+use gluebench::task::Tier;
+use std::path::PathBuf;
+
+fn check_file(task: &str, path: PathBuf) -> check::Report {
+    let opts = Options {
+        task: task.into(),
+        input: Some(path),
+        tiers: vec![],
+        full: true,
+    };
+    check::run(&opts).expect("check runs")
+}
+
+fn cdx(fields: &str) -> String {
+    format!(
+        "org,example)/ 20240518015810 {{\"url\": \"https://example.org/\", \"mime\": \"text/html\", \"status\": \"200\", \"length\": \"100\", \"offset\": \"5\", \"filename\": \"crawl-data/x.warc.gz\"{fields}}}\n"
+    )
+}
+
+fn assert_every_tier(report: &check::Report, name: &str) {
+    for tier in Tier::ALL {
+        assert!(
+            report.rows.iter().any(|r| r.tier == tier),
+            "{name}: tier {tier} missing"
+        );
+    }
+}
+
+#[test]
+fn cdxj_every_tier_agrees_on_good_input() {
+    let dir = scratch("json-cdxj-good");
+    let text = [
+        cdx(""),
+        cdx("").replace("\"200\"", "\"404\""),
+        "\n".into(),
+        cdx(", \"x\": [1, {\"y\": null}]").replace('\n', "\r\n"),
+    ]
+    .concat();
+    let path = dir.join("good.cdxj");
+    std::fs::write(&path, text).unwrap();
+    let report = check_file("json/cdxj", path);
+    let expected = report.expected.as_ref().expect("the reference parses it");
+    assert_eq!(
+        (expected["lines"].as_u64(), expected["selected"].as_u64()),
+        (Some(3), Some(2))
+    );
+    assert_every_tier(&report, "good");
+    for row in &report.rows {
+        assert_eq!(
+            row.status,
+            Status::Ok,
+            "{}/{}: {:?}",
+            row.tier,
+            row.variant,
+            row.error
+        );
+    }
+}
+
+#[test]
+fn every_tier_reports_the_first_bad_line() {
+    let cases: Vec<(&str, &str, Vec<u8>, &str, u64)> = vec![
+        (
+            "json/cdxj",
+            "invalid-json",
+            [cdx(""), cdx("").replace("}\n", "\n")]
+                .concat()
+                .into_bytes(),
+            "invalid-json",
+            2,
+        ),
+        (
+            "json/cdxj",
+            "missing-json",
+            format!("{}k 20240518015810\n", cdx("")).into_bytes(),
+            "missing-json",
+            2,
+        ),
+        (
+            "json/cdxj",
+            "missing-field",
+            cdx("").replace(", \"offset\": \"5\"", "").into_bytes(),
+            "missing-field",
+            1,
+        ),
+        (
+            "json/cdxj",
+            "overflow",
+            cdx("")
+                .replace("\"5\"", "\"99999999999999999999\"")
+                .into_bytes(),
+            "bad-field",
+            1,
+        ),
+        (
+            "json/cdxj",
+            "bad-field-first",
+            [
+                cdx(""),
+                cdx("").replace("\"100\"", "\"x\""),
+                "k t {\n".into(),
+            ]
+            .concat()
+            .into_bytes(),
+            "bad-field",
+            2,
+        ),
+        (
+            "json/cdxj",
+            "utf8",
+            [cdx("").into_bytes(), b"k t {\"a\": \"\xff\"}\n".to_vec()].concat(),
+            "invalid-utf8",
+            2,
+        ),
+        (
+            "json/wat",
+            "invalid-json",
+            b"{\"Envelope\": {}}\n{]\n".to_vec(),
+            "invalid-json",
+            2,
+        ),
+        (
+            "json/wat",
+            "bad-field",
+            b"{\"Envelope\": {\"Payload-Metadata\": 5}}\n".to_vec(),
+            "bad-field",
+            1,
+        ),
+        (
+            "json/wat",
+            "syntax-beats-type",
+            b"{\"Envelope\": 5, \"x\": }\n".to_vec(),
+            "invalid-json",
+            1,
+        ),
+    ];
+    let dir = scratch("json-bad");
+    for (task, name, data, kind, line) in cases {
+        let path = dir.join(format!("{}-{name}", task.replace('/', "-")));
+        std::fs::write(&path, data).unwrap();
+        let report = check_file(task, path);
+        let reference = report
+            .expected
+            .as_ref()
+            .expect_err("the reference must fail");
+        assert_eq!(
+            (reference.kind.as_str(), reference.offset),
+            (kind, Some(line)),
+            "{task} {name}: {reference}"
+        );
+        assert_every_tier(&report, name);
+        for row in &report.rows {
+            let err = row.error.as_ref().unwrap_or_else(|| {
+                panic!("{task} {name}: {}/{} did not fail", row.tier, row.variant)
+            });
+            assert!(
+                err.same_problem(reference),
+                "{task} {name}: {}/{} says {err}, the reference {reference}",
+                row.tier,
+                row.variant
+            );
+        }
+    }
+}
+
+#[test]
+fn real_cdxj_samples_agree_in_every_tier() {
+    let Some(shared) = shared_datasets() else {
+        eprintln!("skipped: ../shared/datasets is not here");
+        return;
+    };
+    for name in [
+        "preciz_CC-MAIN-2021-43_index_snippet.cdxj",
+        "preciz_CC-MAIN-2021-43_de-berlin-pdf.cdxj",
+    ] {
+        let report = check_file("json/cdxj", shared.join("cc/cdxj").join(name));
+        assert!(
+            report.failures().is_empty(),
+            "{name}: {:?}",
+            report
+                .failures()
+                .iter()
+                .map(|r| (r.tier, &r.variant, &r.error))
+                .collect::<Vec<_>>()
+        );
+    }
+}
