@@ -23,9 +23,11 @@ COMMANDS:
                 `check`, `cargo bench` and `cargo test` do this themselves on first use.
 
 CHECK OPTIONS:
-    --task TASK     the task: decompress
-    --input FILE    your own input (e.g. a Common Crawl .warc.wet.gz) instead of the default
-                    dataset; its expected result comes from the task's reference variant
+    --task TASK     the task: decompress, json/cdxj, json/wat
+    --input FILE    your own input instead of the default dataset: a .warc.wet.gz (or any
+                    gzip) for decompress, a .cdxj or .cdxj.gz for json/cdxj, a .warc.wat.gz
+                    or JSON lines for json/wat; its expected result comes from the task's
+                    reference variant
     --tier TIER     only this tier (repeatable): pure, naive, hotpath, ecosystem, pyo3, rust
     --json          print one JSON document instead of the table
     --full          also run slow tiers (pure, ...) on inputs above their size cap
