@@ -3,9 +3,8 @@
 
 mod common;
 
-use common::{scratch, shared_datasets};
+use common::{assert_every_tier, scratch, shared_datasets};
 use gluebench::check::{self, Options, Status};
-use gluebench::task::Tier;
 use std::path::PathBuf;
 
 fn check_file(task: &str, path: PathBuf) -> check::Report {

@@ -204,7 +204,7 @@ cdxj = types.SimpleNamespace(load=_load, summarize=_summarize_cdxj, VARIANTS={
 wat = types.SimpleNamespace(load=_load, summarize=_summarize_wat, VARIANTS={
     "pure": [("recursive-descent", "pure:wat", {"small": True})],
     "naive": [("json.loads-per-line", "naive:wat", {})],
-    "hotpath": [("json.loads-bytes", "hotpath:wat", {})],
+    "hotpath": [("scan_once", "hotpath:wat", {})],
     "ecosystem": [
         ("msgspec-struct", "ecosystem:wat", {}),
         ("orjson", "ecosystem:wat_orjson", {}),

@@ -24,7 +24,7 @@ bad input raises ``JsonTaskError`` for the first bad line (1-based, counting eve
 physical line, empty ones included).
 """
 
-from . import JsonTaskError, fetchable, text_lines, wat_counts
+from . import naive
 
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 _HEX_DIGITS = "0123456789abcdefABCDEF"
@@ -232,40 +232,11 @@ def _skip_digits(s, i, n, message):
 
 # ---------------------------------------------------------------- the workloads
 
-def _load_object(text, number):
-    try:
-        value = loads(text)
-    except ValueError as e:
-        raise JsonTaskError("invalid-json", number, str(e)) from None
-    if type(value) is not dict:
-        raise JsonTaskError("invalid-json", number, "not a JSON object")
-    return value
-
-
 def cdxj(data):
-    """CDXJ index -> (lines, records); see the package docstring."""
-    lines = 0
-    records = []
-    for number, line in text_lines(data):
-        lines += 1
-        first = line.find(" ")
-        second = line.find(" ", first + 1) if first >= 0 else -1
-        if second < 0 or second + 1 == len(line):
-            raise JsonTaskError("missing-json", number)
-        found = fetchable(_load_object(line[second + 1:], number), number)
-        if found:
-            records.append(found)
-    return lines, records
+    """CDXJ index -> (lines, records): the naive tier's loop, with this parser."""
+    return naive.cdxj(data, loads=loads)
 
 
 def wat(data):
-    """WAT metadata documents -> (documents, links, servers); see the package docstring."""
-    documents = links = 0
-    servers = set()
-    for number, line in text_lines(data):
-        count, server = wat_counts(_load_object(line, number), number)
-        documents += 1
-        links += count
-        if server is not None:
-            servers.add(server)
-    return documents, links, servers
+    """WAT metadata documents -> (documents, links, servers): likewise."""
+    return naive.wat(data, loads=loads)

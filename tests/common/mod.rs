@@ -57,3 +57,13 @@ pub fn ready() {
     gluebench::bootstrap::python_env().expect("bootstrap the Python side");
     gluebench_datasets::ensure("wet-16m").expect("generate the default dataset");
 }
+
+/// Every tier has at least one row in a `check` report.
+pub fn assert_every_tier(report: &gluebench::check::Report, case: &str) {
+    for tier in gluebench::task::Tier::ALL {
+        assert!(
+            report.rows.iter().any(|r| r.tier == tier),
+            "{case}: tier {tier} missing from check"
+        );
+    }
+}
