@@ -23,15 +23,6 @@ fn cdx(fields: &str) -> String {
     )
 }
 
-fn assert_every_tier(report: &check::Report, name: &str) {
-    for tier in Tier::ALL {
-        assert!(
-            report.rows.iter().any(|r| r.tier == tier),
-            "{name}: tier {tier} missing"
-        );
-    }
-}
-
 #[test]
 fn cdxj_every_tier_agrees_on_good_input() {
     let dir = scratch("json-cdxj-good");
