@@ -27,6 +27,7 @@ pub fn task() -> Task {
             let v = json!({"members": e.members, "bytes": e.bytes, "sha256": e.sha256});
             v.as_object().cloned().unwrap_or_default()
         },
+        error_at: "byte",
         describe: |s| {
             let members = s["members"].as_u64().map_or("?".into(), |m| m.to_string());
             let sha = s["sha256"].as_str().unwrap_or("");

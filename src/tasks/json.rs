@@ -32,6 +32,7 @@ pub fn cdxj_task() -> Task {
             .collect(),
         reference: "rust/serde-value",
         expected: |ds| super::expected(ds, "json/cdxj"),
+        error_at: "line",
         describe: |s| {
             format!(
                 "{} lines, {} selected, length sum {}, sha256 {}…",
@@ -64,6 +65,7 @@ pub fn wat_task() -> Task {
             .collect(),
         reference: "rust/serde-value",
         expected: |ds| super::expected(ds, "json/wat"),
+        error_at: "line",
         describe: |s| {
             format!(
                 "{} documents, {} links, {} servers",

@@ -25,6 +25,8 @@ pub struct Task {
     pub reference: &'static str,
     /// The expected summary of a generated dataset, from what its generator recorded.
     pub expected: fn(&gluebench_datasets::Dataset) -> Summary,
+    /// What an error's location counts: "byte" (offset in the input) or "line" (1-based).
+    pub error_at: &'static str,
     /// One-line description of a summary for the `check` table.
     pub describe: fn(&Summary) -> String,
     /// Reads an input file the way every tier receives it.
