@@ -145,8 +145,9 @@ impl Results {
         let dir = crate::bootstrap::root().join("reports/results");
         std::fs::create_dir_all(&dir)?;
         let doc = json!({"meta": self.meta, "rows": self.rows});
+        let stem = self.file_stem();
         write_atomically(
-            &dir.join(format!("{}.json", self.task)),
+            &dir.join(format!("{stem}.json")),
             serde_json::to_string_pretty(&doc)?.as_bytes(),
         )?;
         let mut csv = String::from(
@@ -169,7 +170,12 @@ impl Results {
                 text("error")
             ));
         }
-        write_atomically(&dir.join(format!("{}.csv", self.task)), csv.as_bytes())
+        write_atomically(&dir.join(format!("{stem}.csv")), csv.as_bytes())
+    }
+
+    /// `json/cdxj` -> `json-cdxj`: one flat file per task in reports/results/.
+    fn file_stem(&self) -> String {
+        self.task.replace('/', "-")
     }
 
     /// A table of this task's results, fastest first, for the end of the run.

@@ -11,6 +11,8 @@ use std::path::PathBuf;
 pub struct Options {
     pub task: String,
     pub input: Option<PathBuf>,
+    /// A generated dataset other than the task's default (ignored with `input`).
+    pub dataset: Option<String>,
     /// Only these tiers (all when empty).
     pub tiers: Vec<Tier>,
     /// Run slow (`small`) variants even on inputs above the task's small limit.
@@ -69,7 +71,7 @@ pub fn run(opts: &Options) -> Result<Report, String> {
     })?;
     let input = match &opts.input {
         Some(path) => Input::file(&task, path.clone())?,
-        None => Input::dataset(&task, task.dataset)?,
+        None => Input::dataset(&task, opts.dataset.as_deref().unwrap_or(task.dataset))?,
     };
     let mut session = Session::new();
     let (variants, python_error) = session.variants(&task);

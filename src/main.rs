@@ -10,7 +10,7 @@ const USAGE: &str = "\
 gluebench: when is Python's hot path as good as Rust?
 
 USAGE:
-    cargo run --release -- check --task TASK [--input FILE] [--tier TIER]... [--json] [--full]
+    cargo run --release -- check --task TASK [--input FILE | --dataset NAME] [--tier TIER]... [--json] [--full]
     cargo run --release -- datasets [NAME]...
     cargo run --release -- bootstrap
 
@@ -28,6 +28,7 @@ CHECK OPTIONS:
                     gzip) for decompress, a .cdxj or .cdxj.gz for json/cdxj, a .warc.wat.gz
                     or JSON lines for json/wat; its expected result comes from the task's
                     reference variant
+    --dataset NAME  a generated dataset other than the task's default (see `datasets`)
     --tier TIER     only this tier (repeatable): pure, naive, hotpath, ecosystem, pyo3, rust
     --json          print one JSON document instead of the table
     --full          also run slow tiers (pure, ...) on inputs above their size cap
@@ -58,6 +59,7 @@ fn cmd_check(args: &[String]) -> Result<ExitCode, String> {
     let mut opts = Options {
         task: String::new(),
         input: None,
+        dataset: None,
         tiers: Vec::new(),
         full: false,
     };
@@ -72,6 +74,7 @@ fn cmd_check(args: &[String]) -> Result<ExitCode, String> {
         match arg.as_str() {
             "--task" => opts.task = value("--task")?,
             "--input" => opts.input = Some(PathBuf::from(value("--input")?)),
+            "--dataset" => opts.dataset = Some(value("--dataset")?),
             "--tier" => {
                 let t = value("--tier")?;
                 opts.tiers.push(Tier::parse(&t).ok_or_else(|| {

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 fn check_file(path: PathBuf) -> check::Report {
     let opts = Options {
+        dataset: None,
         task: "decompress".into(),
         input: Some(path),
         tiers: vec![],

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 fn check_file(task: &str, path: PathBuf) -> check::Report {
     let opts = Options {
+        dataset: None,
         task: task.into(),
         input: Some(path),
         tiers: vec![],

@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run -p gluebench-datasets --release --example realism            # wet-16m and wet-128m
 //! cargo run -p gluebench-datasets --release --example realism -- --quick # wet-16m only
+//! cargo run -p gluebench-datasets --release --example realism -- --crawl # CDXJ/WAT tables only
 //! ```
 //! Generated datasets come from the cache (generated on first use). Set `GLUEBENCH_SHARED` to
 //! point at another copy of the samples folder.
@@ -44,6 +45,10 @@ fn main() {
     };
     let shared = shared_dir();
     let have_shared = shared.join("cc").is_dir();
+    if std::env::args().any(|a| a == "--crawl") {
+        crawl_tables(&shared, have_shared);
+        return;
+    }
 
     let mut cols = vec![generated("wet-16m", &all, "generated wet-16m")];
     if !quick {
@@ -165,6 +170,84 @@ fn main() {
         );
         println!();
     }
+
+    crawl_tables(&shared, have_shared);
+}
+
+/// CDXJ lines and WAT documents of the synthetic crawl vs Common Crawl's.
+fn crawl_tables(shared: &Path, have_shared: bool) {
+    use gluebench_datasets::realism::{
+        analyze_cdxj, analyze_html_links, analyze_wat, cdxj_table, wat_table, HtmlLinkStats,
+    };
+    let cdxj = gluebench_datasets::ensure("cdxj-16m").unwrap_or_else(|e| die(e));
+    let mut idx = vec![analyze_cdxj(&cdxj.path, "generated cdxj-16m").unwrap_or_else(|e| die(e))];
+    let wat = gluebench_datasets::ensure("wat-16m").unwrap_or_else(|e| die(e));
+    let mut wats = vec![analyze_wat(&wat.path, "generated wat-16m").unwrap_or_else(|e| die(e))];
+    let seg = gluebench_datasets::ensure("warc-00000").unwrap_or_else(|e| die(e));
+    let mut html = vec![analyze_html_links(
+        &seg.path,
+        "generated warc-00000 (HTML, counted in the HTML)",
+    )
+    .unwrap_or_else(|e| die(e))];
+    if have_shared {
+        let cc = shared.join("cc");
+        for (f, label) in [
+            (
+                "cdxj/preciz_CC-MAIN-2021-43_index_snippet.cdxj",
+                "real: CC-MAIN-2021-43 blogspot snippet",
+            ),
+            (
+                "cdxj/preciz_CC-MAIN-2021-43_de-berlin-pdf.cdxj",
+                "real: CC-MAIN-2021-43 de,berlin (PDFs)",
+            ),
+            (
+                "cdx_toolkit_cc-index-api_output-json.ndjson",
+                "real: index server, 2017-2025 (as CDXJ)",
+            ),
+        ] {
+            idx.push(analyze_cdxj(&cc.join(f), label).unwrap_or_else(|e| die(format!("{f}: {e}"))));
+        }
+        wats.push(
+            analyze_wat(&cc.join("whirlwind.warc.wat.gz"), "real WAT: whirlwind")
+                .unwrap_or_else(|e| die(e)),
+        );
+        let mut real = HtmlLinkStats {
+            label: "real CC HTML pages (counted in the HTML)".into(),
+            ..Default::default()
+        };
+        let mut files = vec![
+            cc.join("resiliparse_CC-MAIN-2020-34_50rec.warc.gz"),
+            cc.join("whirlwind.warc.gz"),
+            cc.join("jwarc_cc_commoncrawl.org_20191210_1rec.warc.gz"),
+            cc.join("cdxj-indexer_cc_commoncrawl.org_20170722_3rec.warc.gz"),
+        ];
+        if let Ok(rd) = std::fs::read_dir(cc.join("range_fetch")) {
+            let mut more: Vec<_> = rd
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.to_string_lossy().ends_with(".warc.gz"))
+                .collect();
+            more.sort();
+            files.extend(more);
+        }
+        for f in files {
+            let h =
+                analyze_html_links(&f, "").unwrap_or_else(|e| die(format!("{}: {e}", f.display())));
+            real.pages += h.pages;
+            real.html_bytes.extend(h.html_bytes);
+            real.links.extend(h.links);
+            real.anchors.extend(h.anchors);
+            real.images.extend(h.images);
+            real.link_tags.extend(h.link_tags);
+            real.metas.extend(h.metas);
+            real.scripts.extend(h.scripts);
+        }
+        html.push(real);
+    }
+    println!("## CDXJ index lines: generated vs real\n");
+    println!("{}", cdxj_table(&idx));
+    println!("## WAT documents and links: generated vs real\n");
+    println!("{}", wat_table(&wats, &html));
 }
 
 fn tatoeba_by_language(tsv: &Path) -> BTreeMap<String, String> {

@@ -15,11 +15,15 @@
 //! complete. Two processes generating at once both produce identical bytes (the generator is
 //! deterministic) and the renames are atomic, so readers only ever see a whole file.
 
+use crate::cdxj::{self, CrawlSpec};
+use crate::crawl::{self, SegmentSpec};
+use crate::wat::{self, WatFormat};
 use crate::wet::{self, DecompressSummary, WetSpec, WriteOptions};
 use crate::GENERATOR_VERSION;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
@@ -37,6 +41,14 @@ pub const CACHE_ENV: &str = "GLUEBENCH_CACHE";
 pub enum DatasetSpec {
     /// A `.warc.wet.gz` file (see [`crate::wet`]).
     Wet(WetSpec),
+    /// One WARC segment file `.warc.gz` of the crawl (see [`crate::crawl`]).
+    Warc(SegmentSpec),
+    /// A CDXJ index of the crawl's response records (see [`crate::cdxj`]).
+    Cdxj(CrawlSpec),
+    /// WAT documents, one JSON document per line (see [`crate::wat`]).
+    Wat(CrawlSpec),
+    /// The same WAT documents as a `.warc.wat.gz` file.
+    WatGz(CrawlSpec),
 }
 
 impl DatasetSpec {
@@ -44,20 +56,34 @@ impl DatasetSpec {
     pub fn extension(&self) -> &'static str {
         match self {
             DatasetSpec::Wet(_) => ".warc.wet.gz",
+            DatasetSpec::Warc(_) => ".warc.gz",
+            DatasetSpec::Cdxj(_) => ".cdxj",
+            DatasetSpec::Wat(_) => ".wat.jsonl",
+            DatasetSpec::WatGz(_) => ".warc.wat.gz",
         }
     }
 
     fn describe(&self) -> String {
         match self {
             DatasetSpec::Wet(w) => format!("{} of text", human_bytes(w.target_bytes)),
+            DatasetSpec::Warc(s) => format!(
+                "segment {} of the crawl, {} pages",
+                s.segment,
+                crawl::SEGMENT_PAGES
+            ),
+            DatasetSpec::Cdxj(c) => format!("{} of CDXJ index", human_bytes(c.target_bytes)),
+            DatasetSpec::Wat(c) | DatasetSpec::WatGz(c) => {
+                format!("{} of WAT JSON", human_bytes(c.target_bytes))
+            }
         }
     }
 }
 
 const MIB: u64 = 1 << 20;
 
-/// The named datasets: `(name, spec)`. The number in a name is the approximate decompressed size
-/// in MiB (generation stops at the first record that reaches it).
+/// The named datasets: `(name, spec)`. The number in a name is the approximate size in MiB:
+/// decompressed text for WET, the index for CDXJ, the one-document-per-line JSON for WAT
+/// (generation stops at the first record, page or line that reaches it).
 fn registry() -> Vec<(&'static str, DatasetSpec)> {
     let wet = |mib: u64, emoji_per_mb: f64| {
         DatasetSpec::Wet(WetSpec {
@@ -66,21 +92,36 @@ fn registry() -> Vec<(&'static str, DatasetSpec)> {
             emoji_per_mb,
         })
     };
+    let crawl = |mib: u64| CrawlSpec {
+        seed: 1,
+        target_bytes: mib * MIB,
+    };
     vec![
         ("wet-1m", wet(1, crate::WEB_EMOJI_PER_MB)),
         ("wet-16m", wet(16, crate::WEB_EMOJI_PER_MB)),
         ("wet-128m", wet(128, crate::WEB_EMOJI_PER_MB)),
         ("wet-16m-emoji", wet(16, crate::TWEET_EMOJI_PER_MB)),
+        ("cdxj-1m", DatasetSpec::Cdxj(crawl(1))),
+        ("cdxj-16m", DatasetSpec::Cdxj(crawl(16))),
+        ("wat-1m", DatasetSpec::Wat(crawl(1))),
+        ("wat-16m", DatasetSpec::Wat(crawl(16))),
+        ("wat-1m-gz", DatasetSpec::WatGz(crawl(1))),
+        ("wat-16m-gz", DatasetSpec::WatGz(crawl(16))),
     ]
 }
 
-/// Names of all datasets [`ensure`] knows, smallest first.
+/// Names of the fixed datasets [`ensure`] knows, smallest first within each kind. WARC segment
+/// files are named on demand, `warc-00000`, `warc-00001`, ... (see [`spec`]), and not listed.
 pub fn names() -> Vec<&'static str> {
     registry().into_iter().map(|(n, _)| n).collect()
 }
 
-/// The spec behind a dataset name.
+/// The spec behind a dataset name: a fixed name from [`names`], or `warc-NNNNN` (five digits),
+/// segment NNNNN of the crawl the CDXJ and WAT datasets index (seed 1).
 pub fn spec(name: &str) -> Option<DatasetSpec> {
+    if let Some(segment) = crawl::parse_segment_name(name) {
+        return Some(DatasetSpec::Warc(SegmentSpec { seed: 1, segment }));
+    }
     registry()
         .into_iter()
         .find(|(n, _)| *n == name)
@@ -92,12 +133,13 @@ pub fn spec(name: &str) -> Option<DatasetSpec> {
 pub struct Dataset {
     pub name: String,
     pub path: PathBuf,
-    /// Size of the file on disk (compressed).
+    /// Size of the file on disk (compressed for `.gz` files).
     pub compressed_size: u64,
     /// SHA-256 of the file on disk, lower-case hex.
     pub file_sha256: String,
-    /// What the decompress task must report for this file.
-    pub summary: DecompressSummary,
+    /// What each task that can use this file must report for it, keyed by task name
+    /// (`"decompress"`, `"json/cdxj"`, `"json/wat"`); each value is a JSON object.
+    pub expected: BTreeMap<String, Value>,
     pub spec: DatasetSpec,
     /// Whether this call generated the file (false: reused from the cache).
     pub generated: bool,
@@ -124,7 +166,11 @@ impl fmt::Display for DatasetError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DatasetError::UnknownName { name, known } => {
-                write!(f, "unknown dataset {name:?}; use one of: {}", known.join(", "))
+                write!(
+                    f,
+                    "unknown dataset {name:?}; use one of: {}, or warc-NNNNN (a WARC segment)",
+                    known.join(", ")
+                )
             }
             DatasetError::Io { action, path, source } => write!(
                 f,
@@ -179,11 +225,10 @@ pub struct Manifest {
     pub file: String,
     pub file_size: u64,
     pub file_sha256: String,
-    /// Expected result of the decompress task.
-    pub decompress: DecompressSummary,
-    /// Pages (conversion records) and emoji inserted, for information.
-    pub pages: u64,
-    pub emoji: u64,
+    /// Expected result of each task that can use the file (see [`Dataset::expected`]).
+    pub expected: BTreeMap<String, Value>,
+    /// For information: pages, records, lines, documents, segments, emoji, ...
+    pub info: Value,
     pub generation_seconds: f64,
 }
 
@@ -286,7 +331,7 @@ impl Cache {
             path: path.to_path_buf(),
             compressed_size: m.file_size,
             file_sha256: m.file_sha256,
-            summary: m.decompress,
+            expected: m.expected,
             spec: spec.clone(),
             generated: false,
         }))
@@ -304,7 +349,6 @@ impl Cache {
         let tmp = temp_name(path);
         let guard = RemoveOnDrop(vec![tmp.clone()]);
         let file = File::create(&tmp).map_err(io_err("create", &tmp))?;
-        let DatasetSpec::Wet(wspec) = spec;
         let tty = io::stderr().is_terminal();
         let mut last_pct = u64::MAX;
         let mut progress = |done: u64, total: u64| {
@@ -324,13 +368,8 @@ impl Cache {
                 }
             }
         };
-        let opts = WriteOptions {
-            threads: 0,
-            progress: Some(&mut progress),
-            member_index: false,
-        };
-        let report = wet::write_wet(wspec, BufWriter::with_capacity(1 << 20, file), opts)
-            .map_err(io_err("write", &tmp))?;
+        let out = BufWriter::with_capacity(1 << 20, file);
+        let made = produce(spec, out, &mut progress).map_err(io_err("write", &tmp))?;
         if self.progress && tty {
             let _ = writeln!(std::io::stderr());
         }
@@ -341,11 +380,10 @@ impl Cache {
             name: name.to_string(),
             spec: spec.clone(),
             file: path.file_name().unwrap().to_string_lossy().into_owned(),
-            file_size: report.compressed_bytes,
-            file_sha256: report.compressed_sha256.clone(),
-            decompress: report.summary.clone(),
-            pages: report.pages,
-            emoji: report.emoji,
+            file_size: made.size,
+            file_sha256: made.sha256.clone(),
+            expected: made.expected.clone(),
+            info: made.info,
             generation_seconds: (seconds * 1000.0).round() / 1000.0,
         };
         let mpath = Self::manifest_path(path);
@@ -367,23 +405,136 @@ impl Cache {
         if self.progress {
             let _ = writeln!(
                 std::io::stderr(),
-                "gluebench: generated {shown}: {} records, {} inflated -> {} in {:.1} s",
-                report.summary.members,
-                human_bytes(report.summary.bytes),
-                human_bytes(report.compressed_bytes),
+                "gluebench: generated {shown}: {} in {:.1} s",
+                made.what,
                 seconds
             );
         }
         Ok(Dataset {
             name: name.to_string(),
             path: path.to_path_buf(),
-            compressed_size: report.compressed_bytes,
-            file_sha256: report.compressed_sha256,
-            summary: report.summary,
+            compressed_size: made.size,
+            file_sha256: made.sha256,
+            expected: made.expected,
             spec: spec.clone(),
             generated: true,
         })
     }
+}
+
+/// What generating a file produced.
+struct Made {
+    size: u64,
+    sha256: String,
+    expected: BTreeMap<String, Value>,
+    info: Value,
+    /// One-line description for the log.
+    what: String,
+}
+
+fn decompress_value(s: &DecompressSummary) -> Value {
+    serde_json::json!({"members": s.members, "bytes": s.bytes, "sha256": s.sha256})
+}
+
+/// Generates `spec` into `out`.
+fn produce<W: Write>(
+    spec: &DatasetSpec,
+    out: W,
+    progress: &mut dyn FnMut(u64, u64),
+) -> io::Result<Made> {
+    let mut expected = BTreeMap::new();
+    Ok(match spec {
+        DatasetSpec::Wet(w) => {
+            let opts = WriteOptions {
+                threads: 0,
+                progress: Some(progress),
+                member_index: false,
+            };
+            let r = wet::write_wet(w, out, opts)?;
+            expected.insert("decompress".to_string(), decompress_value(&r.summary));
+            Made {
+                size: r.compressed_bytes,
+                sha256: r.compressed_sha256,
+                expected,
+                info: serde_json::json!({"pages": r.pages, "emoji": r.emoji}),
+                what: format!(
+                    "{} records, {} inflated -> {}",
+                    r.summary.members,
+                    human_bytes(r.summary.bytes),
+                    human_bytes(r.compressed_bytes)
+                ),
+            }
+        }
+        DatasetSpec::Warc(s) => {
+            let r = crawl::write_segment(s, out, 0, Some(progress))?;
+            expected.insert("decompress".to_string(), decompress_value(&r.summary));
+            Made {
+                size: r.compressed_bytes,
+                sha256: r.compressed_sha256,
+                expected,
+                info: serde_json::json!({
+                    "pages": r.pages,
+                    "first_page": s.segment * crawl::SEGMENT_PAGES,
+                    "records": r.summary.members,
+                    "cc_path": crawl::segment_cc_path(s.seed, s.segment),
+                }),
+                what: format!(
+                    "{} records, {} inflated -> {}",
+                    r.summary.members,
+                    human_bytes(r.summary.bytes),
+                    human_bytes(r.compressed_bytes)
+                ),
+            }
+        }
+        DatasetSpec::Cdxj(c) => {
+            let r = cdxj::write_cdxj(c, out, 0, Some(progress))?;
+            expected.insert("json/cdxj".to_string(), r.expected.clone());
+            Made {
+                size: r.bytes,
+                sha256: r.sha256,
+                expected,
+                info: serde_json::json!({
+                    "lines": r.lines,
+                    "segments": r.segments.iter().map(|&n| crawl::segment_name(n)).collect::<Vec<_>>(),
+                }),
+                what: format!(
+                    "{} lines in {} segments, {}",
+                    r.lines,
+                    r.segments.len(),
+                    human_bytes(r.bytes)
+                ),
+            }
+        }
+        DatasetSpec::Wat(c) | DatasetSpec::WatGz(c) => {
+            let gz = matches!(spec, DatasetSpec::WatGz(_));
+            let format = if gz {
+                WatFormat::WarcGz
+            } else {
+                WatFormat::Jsonl
+            };
+            let r = wat::write_wat(c, format, out, 0, Some(progress))?;
+            expected.insert("json/wat".to_string(), r.expected.clone());
+            if let Some(d) = &r.decompress {
+                expected.insert("decompress".to_string(), decompress_value(d));
+            }
+            Made {
+                size: r.bytes,
+                sha256: r.sha256,
+                expected,
+                info: serde_json::json!({
+                    "documents": r.documents,
+                    "pages": r.pages,
+                    "segments": r.segments.iter().map(|&n| crawl::segment_name(n)).collect::<Vec<_>>(),
+                }),
+                what: format!(
+                    "{} documents of {} pages, {}",
+                    r.documents,
+                    r.pages,
+                    human_bytes(r.bytes)
+                ),
+            }
+        }
+    })
 }
 
 /// Deletes leftover temporary files if generation fails or panics.

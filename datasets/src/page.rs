@@ -86,6 +86,13 @@ pub struct Page {
     /// Index into [`text::LANGUAGES`] of the languages the text is written in, primary first.
     pub lang_indices: Vec<usize>,
     pub title: String,
+    /// The main heading (the title without the site name).
+    pub heading: String,
+    /// The site's name (the title's suffix, when it has one).
+    pub site: String,
+    /// Navigation menu entries (empty when the page has no menu); the `Nav` blocks hold them.
+    pub nav: Vec<String>,
+    pub kind: PageKind,
     /// The extracted text as a WET body holds it: lines joined by `'\n'`, ending in `'\n'`.
     pub text: String,
     pub blocks: Vec<Block>,
@@ -110,6 +117,16 @@ impl Page {
         format_uuid(hi, lo)
     }
 
+    /// URL and heading of page `index`, without generating its text (a few microseconds): what
+    /// another page needs to link to it.
+    pub fn link_target(corpus: &Corpus, index: u64) -> LinkTarget {
+        let h = PageBuilder::new(corpus, index).head();
+        LinkTarget {
+            url: h.url,
+            heading: h.heading,
+        }
+    }
+
     /// `host` part of the URL.
     pub fn host(&self) -> &str {
         let rest = self
@@ -118,6 +135,25 @@ impl Page {
             .map_or(self.url.as_str(), |(_, r)| r);
         rest.split(['/', '?']).next().unwrap_or(rest)
     }
+}
+
+/// What a link to another page shows: its URL and heading (see [`Page::link_target`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkTarget {
+    pub url: String,
+    pub heading: String,
+}
+
+/// The head of a page (see `PageBuilder::head`).
+struct Head {
+    target: usize,
+    undetected: bool,
+    fetch_unix: u64,
+    ip: [u8; 4],
+    site: String,
+    title: String,
+    heading: String,
+    url: String,
 }
 
 /// `<urn:uuid:xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx>` from 128 random bits.
@@ -253,8 +289,9 @@ const EN_NAV: &[&str] = &[
     "Skip to content",
 ];
 
+/// The page's template: what kind of content it holds (decides the HTML layout too).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum PageKind {
+pub enum PageKind {
     Article,
     Listing,
     Forum,
@@ -356,7 +393,10 @@ impl<'c> PageBuilder<'c> {
             self.w.rng.exponential(mean) * reps as f64 - (e.len() as u32 * reps) as f64;
     }
 
-    fn build(mut self) -> Page {
+    /// The first draws of a page: size target, fetch time, address, site name, title and URL.
+    /// Cheap (no body text), so other pages can link to this one by URL and heading
+    /// ([`Page::link_target`]); [`Self::build`] continues from here with the same stream.
+    fn head(&mut self) -> Head {
         let (start_unix, index) = (self.corpus.start_unix, self.index);
         let rng = &mut self.w.rng;
         let target = rng
@@ -370,8 +410,6 @@ impl<'c> PageBuilder<'c> {
             rng.below(256) as u8,
             rng.range(1, 254) as u8,
         ];
-        let script = self.w.script();
-        let mut line = String::new();
 
         // Site name and title, e.g. "Some Heading Words - Site".
         let mut site = String::new();
@@ -386,6 +424,31 @@ impl<'c> PageBuilder<'c> {
             title.push_str(&site);
         }
         let url = self.make_url(&site, &heading);
+        Head {
+            target,
+            undetected,
+            fetch_unix,
+            ip,
+            site,
+            title,
+            heading,
+            url,
+        }
+    }
+
+    fn build(mut self) -> Page {
+        let Head {
+            target,
+            undetected,
+            fetch_unix,
+            ip,
+            site,
+            title,
+            heading,
+            url,
+        } = self.head();
+        let script = self.w.script();
+        let mut line = String::new();
         self.push_line(BlockKind::Title, 0, &title);
 
         // Header navigation, often repeated in the footer.
@@ -570,6 +633,10 @@ impl<'c> PageBuilder<'c> {
             languages,
             lang_indices,
             title,
+            heading,
+            site,
+            nav,
+            kind,
             text: self.text,
             blocks: self.blocks,
             emoji: self.emoji,
@@ -748,6 +815,8 @@ impl<'c> PageBuilder<'c> {
             let _ = write!(host_slug, "{}", rng.range(1, 999));
         }
         let tld = lang.tlds[rng.front_biased(lang.tlds.len())];
+        // Crawlers record internationalised hosts in their ASCII (IDNA) form.
+        let tld = if tld == "рф" { "xn--p1ai" } else { tld };
         let mut url = format!("{scheme}://{www}{host_slug}.{tld}");
         let slug = if latin {
             ascii_slug(heading, "-")

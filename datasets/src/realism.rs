@@ -719,6 +719,439 @@ pub fn markdown_table(stats: &[Stats]) -> String {
     out
 }
 
+// ------------------------------------------------------------------------------------ CDXJ
+
+/// Statistics of a CDXJ index (or of Common Crawl's index-server JSON lines, converted to CDXJ).
+#[derive(Clone, Debug, Default)]
+pub struct CdxjStats {
+    pub label: String,
+    pub lines: u64,
+    pub line_lengths: Vec<u64>,
+    pub key_lengths: Vec<u64>,
+    pub url_lengths: Vec<u64>,
+    /// Lines carrying each JSON field.
+    pub fields: BTreeMap<String, u64>,
+    pub statuses: BTreeMap<String, u64>,
+    pub mimes: BTreeMap<String, u64>,
+    pub offset_digits: Vec<u64>,
+}
+
+/// Python's `json.dumps` of a flat object of strings (`{"k": "v", ...}`, non-ASCII escaped).
+fn python_json(map: &serde_json::Map<String, serde_json::Value>) -> String {
+    let mut s = String::from("{");
+    for (i, (k, v)) in map.iter().enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        crate::json::push_str_ascii(&mut s, k);
+        s.push_str(": ");
+        match v.as_str() {
+            Some(v) => crate::json::push_str_ascii(&mut s, v),
+            None => s.push_str(&v.to_string()),
+        }
+    }
+    s.push('}');
+    s
+}
+
+/// Analyses a `.cdxj` file; lines that are whole JSON objects with `urlkey` and `timestamp`
+/// (the index server's `output=json`) are first converted to the CDXJ form.
+pub fn analyze_cdxj(path: &Path, label: &str) -> io::Result<CdxjStats> {
+    let data = std::fs::read(path)?;
+    let bad = |e: String| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{}: {e}", path.display()),
+        )
+    };
+    let mut st = CdxjStats {
+        label: label.to_string(),
+        ..Default::default()
+    };
+    for raw in data.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+        let text = std::str::from_utf8(raw).map_err(|e| bad(e.to_string()))?;
+        let (line, key, json) = if text.starts_with('{') {
+            let mut m: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+            let key = m
+                .remove("urlkey")
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let ts = m
+                .remove("timestamp")
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let json = python_json(&m);
+            (format!("{key} {ts} {json}"), key, m)
+        } else {
+            let mut parts = text.splitn(3, ' ');
+            let key = parts.next().unwrap_or("").to_string();
+            let _ts = parts.next();
+            let m: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(parts.next().unwrap_or("{}"))
+                    .map_err(|e| bad(e.to_string()))?;
+            (text.to_string(), key, m)
+        };
+        st.lines += 1;
+        st.line_lengths.push(line.len() as u64 + 1);
+        st.key_lengths.push(key.len() as u64);
+        let get = |k: &str| json.get(k).and_then(|v| v.as_str()).unwrap_or("");
+        st.url_lengths.push(get("url").len() as u64);
+        st.offset_digits.push(get("offset").len() as u64);
+        for k in json.keys() {
+            *st.fields.entry(k.clone()).or_insert(0) += 1;
+        }
+        *st.statuses.entry(get("status").to_string()).or_insert(0) += 1;
+        *st.mimes.entry(get("mime").to_string()).or_insert(0) += 1;
+    }
+    Ok(st)
+}
+
+fn shares(m: &BTreeMap<String, u64>, n: u64, top: usize) -> String {
+    let mut v: Vec<_> = m.iter().collect();
+    v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let mut parts: Vec<String> = v
+        .iter()
+        .take(top)
+        .map(|(k, c)| format!("{k} {}", pct(**c as f64 / n.max(1) as f64)))
+        .collect();
+    if v.len() > top {
+        parts.push(format!("+{} more", v.len() - top));
+    }
+    parts.join(", ")
+}
+
+fn p3(v: &[u64]) -> String {
+    format!(
+        "{} / {} / {}",
+        percentile_of(v, 10.0),
+        percentile_of(v, 50.0),
+        percentile_of(v, 90.0)
+    )
+}
+
+fn mean(v: &[u64]) -> f64 {
+    v.iter().sum::<u64>() as f64 / v.len().max(1) as f64
+}
+
+/// A markdown table comparing CDXJ indexes (bytes, not K).
+pub fn cdxj_table(stats: &[CdxjStats]) -> String {
+    let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+    let mut row = |name: &str, f: &dyn Fn(&CdxjStats) -> String| {
+        rows.push((name.to_string(), stats.iter().map(f).collect()))
+    };
+    row("lines", &|s| thousands(s.lines));
+    row("line bytes p10 / p50 / p90", &|s| p3(&s.line_lengths));
+    row("line bytes mean", &|s| {
+        format!("{:.0}", mean(&s.line_lengths))
+    });
+    row("SURT key bytes p10 / p50 / p90", &|s| p3(&s.key_lengths));
+    row("url bytes p10 / p50 / p90", &|s| p3(&s.url_lengths));
+    row("offset digits p10 / p50 / p90", &|s| p3(&s.offset_digits));
+    row("fields (share of lines)", &|s| {
+        shares(&s.fields, s.lines, 14)
+    });
+    row("status", &|s| shares(&s.statuses, s.lines, 6));
+    row("mime", &|s| shares(&s.mimes, s.lines, 5));
+    table(stats.iter().map(|s| s.label.as_str()), rows)
+}
+
+fn table<'a>(labels: impl Iterator<Item = &'a str>, rows: Vec<(String, Vec<String>)>) -> String {
+    let labels: Vec<&str> = labels.collect();
+    let mut out = String::from("| |");
+    for l in &labels {
+        out.push_str(&format!(" {l} |"));
+    }
+    out.push_str("\n|---|");
+    for _ in &labels {
+        out.push_str("---|");
+    }
+    out.push('\n');
+    for (name, cells) in rows {
+        out.push_str(&format!("| {name} |"));
+        for c in cells {
+            out.push_str(&format!(" {c} |"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+// ------------------------------------------------------------------------------------ WAT and HTML links
+
+/// Statistics of WAT documents (one JSON document per line, or a `.warc.wat.gz`).
+#[derive(Clone, Debug, Default)]
+pub struct WatStats {
+    pub label: String,
+    pub documents: u64,
+    /// Document sizes in bytes by the WARC type they describe.
+    pub sizes: BTreeMap<String, Vec<u64>>,
+    /// `HTML-Metadata.Links` entries per HTML response document with status 200.
+    pub links: Vec<u64>,
+    /// `Links` entries by `path` (`A@/href`, `IMG@/src`, ...).
+    pub link_paths: BTreeMap<String, u64>,
+    /// `Head.Metas` / `Head.Link` / `Head.Scripts` entries per HTML response document.
+    pub metas: Vec<u64>,
+    pub link_tags: Vec<u64>,
+    pub scripts: Vec<u64>,
+    pub servers: std::collections::BTreeSet<String>,
+    pub http2_share: f64,
+}
+
+/// Analyses WAT documents from a `.wat.jsonl` file or (by extracting them) a `.warc.wat.gz`.
+pub fn analyze_wat(path: &Path, label: &str) -> io::Result<WatStats> {
+    let data = if path.to_string_lossy().ends_with(".gz") {
+        crate::wat::extract_payloads_from_file(path)?
+    } else {
+        std::fs::read(path)?
+    };
+    analyze_wat_bytes(&data, label)
+}
+
+/// [`analyze_wat`] over documents in memory (one per line).
+pub fn analyze_wat_bytes(data: &[u8], label: &str) -> io::Result<WatStats> {
+    let mut st = WatStats {
+        label: label.to_string(),
+        ..Default::default()
+    };
+    let (mut responses, mut h2) = (0u64, 0u64);
+    for line in data.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+        let v: serde_json::Value = serde_json::from_slice(line)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("{label}: {e}")))?;
+        st.documents += 1;
+        let e = &v["Envelope"];
+        let t = e["WARC-Header-Metadata"]["WARC-Type"]
+            .as_str()
+            .unwrap_or("-")
+            .to_string();
+        st.sizes.entry(t).or_default().push(line.len() as u64);
+        let http = &e["Payload-Metadata"]["HTTP-Response-Metadata"];
+        if let Some(h) = http["Headers"].as_object() {
+            responses += 1;
+            // HTTP/2 header names are lower case; the crawler adds `X-Crawler-…` and a final
+            // `Content-Length` in its own spelling.
+            let h1 = h.keys().any(|k| {
+                k.chars().any(|c| c.is_ascii_uppercase())
+                    && !k.starts_with("X-Crawler")
+                    && k != "Content-Length"
+            });
+            if !h1 {
+                h2 += 1;
+            }
+            if let Some((_, s)) = h.iter().find(|(k, _)| k.eq_ignore_ascii_case("server")) {
+                st.servers.insert(s.as_str().unwrap_or("").to_string());
+            }
+        }
+        let ok = http["Response-Message"]["Status"] == "200";
+        if let Some(html) = http["HTML-Metadata"].as_object().filter(|_| ok) {
+            let links = html.get("Links").and_then(|l| l.as_array());
+            st.links.push(links.map_or(0, |l| l.len() as u64));
+            for l in links.into_iter().flatten() {
+                *st.link_paths
+                    .entry(l["path"].as_str().unwrap_or("").to_string())
+                    .or_insert(0) += 1;
+            }
+            let head = &html.get("Head").cloned().unwrap_or_default();
+            let n = |k: &str| head[k].as_array().map_or(0, |a| a.len() as u64);
+            st.metas.push(n("Metas"));
+            st.link_tags.push(n("Link"));
+            st.scripts.push(n("Scripts"));
+        }
+    }
+    st.http2_share = h2 as f64 / responses.max(1) as f64;
+    Ok(st)
+}
+
+/// Approximate `Links` counts of real HTML pages: ia-web-commons' main link sources counted in
+/// the raw HTML (`<a href>`, `<img src>`, `<form action>`, `<iframe src>`, `<area href>`,
+/// `<embed/source/video src>`), plus `<link href>`, `<meta>` and `<script src>` for the head.
+#[derive(Clone, Debug, Default)]
+pub struct HtmlLinkStats {
+    pub label: String,
+    pub pages: u64,
+    pub html_bytes: Vec<u64>,
+    pub links: Vec<u64>,
+    pub anchors: Vec<u64>,
+    pub images: Vec<u64>,
+    pub link_tags: Vec<u64>,
+    pub metas: Vec<u64>,
+    pub scripts: Vec<u64>,
+}
+
+fn count_tags(html: &[u8], tag: &str, attr: Option<&str>) -> u64 {
+    let lower = html.to_ascii_lowercase();
+    let open = format!("<{tag}");
+    let mut n = 0;
+    let mut pos = 0;
+    while let Some(i) = find_bytes(&lower[pos..], open.as_bytes()) {
+        let start = pos + i + open.len();
+        pos = start;
+        // A tag name ends at whitespace, '>' or '/'.
+        if !matches!(
+            lower.get(start),
+            Some(b' ' | b'\t' | b'\n' | b'\r' | b'>' | b'/')
+        ) {
+            continue;
+        }
+        let end = lower[start..]
+            .iter()
+            .position(|&b| b == b'>')
+            .map_or(lower.len(), |e| start + e);
+        let inside = &lower[start..end];
+        if attr.map_or(true, |a| {
+            find_bytes(inside, format!(" {a}=").as_bytes()).is_some()
+                || find_bytes(inside, format!("\n{a}=").as_bytes()).is_some()
+                || find_bytes(inside, format!("\t{a}=").as_bytes()).is_some()
+        }) {
+            n += 1;
+        }
+    }
+    n
+}
+
+fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Link counts of the HTML `response` payloads of a WARC file (status 200, HTML content type).
+pub fn analyze_html_links(path: &Path, label: &str) -> io::Result<HtmlLinkStats> {
+    let mut st = HtmlLinkStats {
+        label: label.to_string(),
+        ..Default::default()
+    };
+    let mut all = Vec::new();
+    flate2::read::MultiGzDecoder::new(BufReader::new(File::open(path)?)).read_to_end(&mut all)?;
+    let mut pos = 0;
+    while pos < all.len() {
+        let rec = parse_record(&all[pos..])
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("{label}: {e}")))?;
+        pos += rec.len;
+        if rec.header("WARC-Type") != Some("response") {
+            continue;
+        }
+        let Some(i) = rec.block.windows(4).position(|w| w == b"\r\n\r\n") else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&rec.block[..i]).to_ascii_lowercase();
+        if !head.starts_with("http/1.1 200")
+            || !head.contains("content-type: text/html")
+                && !head.contains("content-type: application/xhtml")
+        {
+            continue;
+        }
+        let html = &rec.block[i + 4..];
+        st.pages += 1;
+        st.html_bytes.push(html.len() as u64);
+        let a = count_tags(html, "a", Some("href"));
+        let img = count_tags(html, "img", Some("src"));
+        let other = count_tags(html, "form", Some("action"))
+            + count_tags(html, "iframe", Some("src"))
+            + count_tags(html, "area", Some("href"))
+            + count_tags(html, "embed", Some("src"))
+            + count_tags(html, "source", Some("src"))
+            + count_tags(html, "video", Some("src"));
+        st.anchors.push(a);
+        st.images.push(img);
+        st.links.push(a + img + other);
+        st.link_tags.push(count_tags(html, "link", Some("href")));
+        st.metas.push(count_tags(html, "meta", None));
+        st.scripts.push(count_tags(html, "script", Some("src")));
+    }
+    Ok(st)
+}
+
+/// A markdown table: WAT document sizes and link counts, and link counts of HTML pages.
+pub fn wat_table(wat: &[WatStats], html: &[HtmlLinkStats]) -> String {
+    let mut labels: Vec<String> = wat.iter().map(|w| w.label.clone()).collect();
+    labels.extend(html.iter().map(|h| h.label.clone()));
+    let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+    let dash = || "-".to_string();
+    let mut row =
+        |name: &str, w: &dyn Fn(&WatStats) -> String, h: &dyn Fn(&HtmlLinkStats) -> String| {
+            let mut cells: Vec<String> = wat.iter().map(w).collect();
+            cells.extend(html.iter().map(h));
+            rows.push((name.to_string(), cells));
+        };
+    row(
+        "documents / HTML pages",
+        &|w| thousands(w.documents),
+        &|h| thousands(h.pages),
+    );
+    for t in ["warcinfo", "request", "response", "metadata"] {
+        row(
+            &format!("{t} document bytes p10 / p50 / p90"),
+            &|w| {
+                w.sizes
+                    .get(t)
+                    .map_or(dash(), |v| format!("{} (n={})", p3(v), v.len()))
+            },
+            &|_| dash(),
+        );
+    }
+    row("HTML bytes p10 / p50 / p90", &|_| dash(), &|h| {
+        p3(&h.html_bytes)
+    });
+    row(
+        "links per HTML page p10 / p50 / p90 (mean)",
+        &|w| {
+            if w.links.is_empty() {
+                dash()
+            } else {
+                format!("{} ({:.0})", p3(&w.links), mean(&w.links))
+            }
+        },
+        &|h| format!("{} ({:.0})", p3(&h.links), mean(&h.links)),
+    );
+    row(
+        "of which `<a href>` / `<img src>` (mean per page)",
+        &|w| {
+            let n = w.links.len().max(1) as f64;
+            let g = |k: &str| *w.link_paths.get(k).unwrap_or(&0) as f64 / n;
+            if w.links.is_empty() {
+                dash()
+            } else {
+                format!("{:.0} / {:.0}", g("A@/href"), g("IMG@/src"))
+            }
+        },
+        &|h| format!("{:.0} / {:.0}", mean(&h.anchors), mean(&h.images)),
+    );
+    row(
+        "head `<meta>` / `<link>` / `<script src>` (median)",
+        &|w| {
+            if w.links.is_empty() {
+                dash()
+            } else {
+                format!(
+                    "{} / {} / {}",
+                    percentile_of(&w.metas, 50.0),
+                    percentile_of(&w.link_tags, 50.0),
+                    percentile_of(&w.scripts, 50.0)
+                )
+            }
+        },
+        &|h| {
+            format!(
+                "{} / {} / {}",
+                percentile_of(&h.metas, 50.0),
+                percentile_of(&h.link_tags, 50.0),
+                percentile_of(&h.scripts, 50.0)
+            )
+        },
+    );
+    row(
+        "distinct Server values (HTTP/2 share of responses)",
+        &|w| {
+            if w.servers.is_empty() {
+                dash()
+            } else {
+                format!("{} ({})", w.servers.len(), pct(w.http2_share))
+            }
+        },
+        &|_| dash(),
+    );
+    table(labels.iter().map(String::as_str), rows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

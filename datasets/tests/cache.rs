@@ -59,11 +59,13 @@ fn generates_then_reuses() {
     let m: Manifest =
         serde_json::from_str(&std::fs::read_to_string(manifest_path(&a)).unwrap()).unwrap();
     assert_eq!(m.generator_version, gluebench_datasets::GENERATOR_VERSION);
-    assert_eq!(m.decompress, a.summary);
+    assert_eq!(m.expected, a.expected);
+    let d = &a.expected["decompress"];
+    assert!(d["members"].as_u64().unwrap() > 1 && d["sha256"].as_str().unwrap().len() == 64);
     assert_eq!(m.file_sha256, a.file_sha256);
     let b = c.ensure_spec("tiny", &tiny(1)).unwrap();
     assert!(!b.generated, "second call must reuse the file");
-    assert_eq!(a.summary, b.summary);
+    assert_eq!(a.expected, b.expected);
     // No temporary files left behind.
     let leftovers: Vec<_> = std::fs::read_dir(&tmp.0)
         .unwrap()
@@ -132,7 +134,10 @@ fn regenerates_when_the_spec_changes() {
     let a = c.ensure_spec("tiny", &tiny(1)).unwrap();
     let b = c.ensure_spec("tiny", &tiny(2)).unwrap();
     assert!(b.generated);
-    assert_ne!(a.summary.sha256, b.summary.sha256);
+    assert_ne!(
+        a.expected["decompress"]["sha256"],
+        b.expected["decompress"]["sha256"]
+    );
 }
 
 #[test]
@@ -147,7 +152,7 @@ fn concurrent_callers_both_get_a_whole_file() {
     });
     for r in &results {
         assert_eq!(r.file_sha256, results[0].file_sha256);
-        assert_eq!(r.summary, results[0].summary);
+        assert_eq!(r.expected, results[0].expected);
     }
     let on_disk = gluebench_datasets::cache::sha256_file(&results[0].path).unwrap();
     assert_eq!(on_disk, results[0].file_sha256);
@@ -158,12 +163,36 @@ fn names_and_errors() {
     let n = names();
     for want in ["wet-1m", "wet-16m", "wet-128m"] {
         assert!(n.contains(&want), "{want} missing from {n:?}");
-        let DatasetSpec::Wet(w) = spec(want).unwrap();
+        let Some(DatasetSpec::Wet(w)) = spec(want) else {
+            panic!("{want} is not a WET spec")
+        };
         assert_eq!(
             w.target_bytes >> 20,
             want[4..want.len() - 1].parse::<u64>().unwrap()
         );
     }
+    for (want, mib) in [
+        ("cdxj-1m", 1),
+        ("cdxj-16m", 16),
+        ("wat-1m", 1),
+        ("wat-16m", 16),
+    ] {
+        assert!(n.contains(&want), "{want} missing from {n:?}");
+        match spec(want).unwrap() {
+            DatasetSpec::Cdxj(c) | DatasetSpec::Wat(c) => assert_eq!(c.target_bytes, mib << 20),
+            other => panic!("{want}: {other:?}"),
+        }
+    }
+    for want in ["wat-1m-gz", "wat-16m-gz"] {
+        assert!(matches!(spec(want), Some(DatasetSpec::WatGz(_))), "{want}");
+    }
+    // Segments are named on demand.
+    assert!(matches!(
+        spec("warc-00012"),
+        Some(DatasetSpec::Warc(s)) if s.segment == 12 && s.seed == 1
+    ));
+    assert!(spec("warc-12").is_none() && spec("warc-0000x").is_none());
+    assert!(!n.iter().any(|n| n.starts_with("warc-")));
     let tmp = TempDir::new("names");
     let err = tmp.cache().ensure("wet-2m").unwrap_err();
     assert!(matches!(err, DatasetError::UnknownName { .. }));

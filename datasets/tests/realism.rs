@@ -125,3 +125,66 @@ fn japanese_script_mix_is_close_to_real_japanese() {
         "kana share of Japanese letters {g:.2} vs real {r:.2}"
     );
 }
+
+#[test]
+fn cdxj_lines_and_wat_documents_look_like_real_ones() {
+    use gluebench_datasets::realism::{
+        analyze_cdxj, analyze_html_links, analyze_wat, analyze_wat_bytes, percentile_of,
+    };
+    use gluebench_datasets::{generate_cdxj, generate_wat, CrawlSpec, WatFormat};
+    let Some(sh) = shared() else { return };
+    let cc = sh.join("cc");
+    let spec = CrawlSpec {
+        seed: 11,
+        target_bytes: 256 << 10,
+    };
+    let (cdxj, _) = generate_cdxj(&spec);
+    let dir = std::env::temp_dir().join(format!("gluebench-realism-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("gen.cdxj");
+    std::fs::write(&path, &cdxj).unwrap();
+    let gen = analyze_cdxj(&path, "gen").unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let real = analyze_cdxj(
+        &cc.join("cdxj/preciz_CC-MAIN-2021-43_index_snippet.cdxj"),
+        "real",
+    )
+    .unwrap();
+    let mean = |v: &[u64]| v.iter().sum::<u64>() as f64 / v.len() as f64;
+    let (g, r) = (mean(&gen.line_lengths), mean(&real.line_lengths));
+    assert!(
+        within(g, r, 0.3),
+        "mean CDXJ line {g:.0} bytes vs real {r:.0}"
+    );
+    let html = gen.mimes["text/html"] as f64 / gen.lines as f64;
+    assert!(html > 0.85, "text/html share {html:.2}");
+
+    // WAT: request documents as large as the real one; HTML pages with as many links as real
+    // pages (counted the same way in both HTMLs, and in the generated WAT).
+    let (wat, _) = generate_wat(&spec, WatFormat::Jsonl);
+    let w = analyze_wat_bytes(&wat, "gen").unwrap();
+    let real_wat = analyze_wat(&cc.join("whirlwind.warc.wat.gz"), "real").unwrap();
+    let (g, r) = (
+        percentile_of(&w.sizes["request"], 50.0) as f64,
+        real_wat.sizes["request"][0] as f64,
+    );
+    assert!(within(g, r, 0.15), "request document {g} bytes vs real {r}");
+    let real_html = analyze_html_links(
+        &cc.join("resiliparse_CC-MAIN-2020-34_50rec.warc.gz"),
+        "real",
+    )
+    .unwrap();
+    let (g, r) = (
+        percentile_of(&w.links, 50.0) as f64,
+        percentile_of(&real_html.links, 50.0) as f64,
+    );
+    assert!(
+        g > r / 2.0 && g < r * 2.0,
+        "median links per HTML page {g} vs real {r}"
+    );
+    let (g, r) = (
+        percentile_of(&gen.line_lengths, 50.0) as f64,
+        percentile_of(&real.line_lengths, 50.0) as f64,
+    );
+    assert!(within(g, r, 0.3), "median CDXJ line {g} vs real {r}");
+}

@@ -191,9 +191,9 @@ cdxj = types.SimpleNamespace(load=_load, summarize=_summarize_cdxj, VARIANTS={
     "naive": [("json.loads-per-line", "naive:cdxj", {})],
     "hotpath": [("scan_once", "hotpath:cdxj", {})],
     "ecosystem": [
+        ("simdjson", "ecosystem:cdxj_simdjson", {}),
         ("msgspec-struct", "ecosystem:cdxj", {}),
         ("orjson", "ecosystem:cdxj_orjson", {}),
-        ("simdjson", "ecosystem:cdxj_simdjson", {}),
     ],
     "pyo3": [
         ("tuples", "pyo3:cdxj", {}),
@@ -204,7 +204,7 @@ cdxj = types.SimpleNamespace(load=_load, summarize=_summarize_cdxj, VARIANTS={
 wat = types.SimpleNamespace(load=_load, summarize=_summarize_wat, VARIANTS={
     "pure": [("recursive-descent", "pure:wat", {"small": True})],
     "naive": [("json.loads-per-line", "naive:wat", {})],
-    "hotpath": [("scan_once", "hotpath:wat", {})],
+    "hotpath": [("json.loads-bytes", "hotpath:wat", {})],
     "ecosystem": [
         ("msgspec-struct", "ecosystem:wat", {}),
         ("orjson", "ecosystem:wat_orjson", {}),

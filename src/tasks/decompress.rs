@@ -22,11 +22,7 @@ pub fn task() -> Task {
             .map(|&(name, decoder)| (name, runner(decoder)))
             .collect(),
         reference: "rust/flate2-zlib-rs",
-        expected: |ds| {
-            let e = &ds.summary;
-            let v = json!({"members": e.members, "bytes": e.bytes, "sha256": e.sha256});
-            v.as_object().cloned().unwrap_or_default()
-        },
+        expected: |ds| super::expected(ds, "decompress"),
         error_at: "byte",
         describe: |s| {
             let members = s["members"].as_u64().map_or("?".into(), |m| m.to_string());
