@@ -162,7 +162,7 @@ fn every_tier_reports_the_first_bad_line() {
 }
 
 #[test]
-fn real_cdxj_samples_agree_in_every_tier() {
+fn real_cdxj_and_wat_samples_agree_in_every_tier() {
     let Some(shared) = shared_datasets() else {
         eprintln!("skipped: ../shared/datasets is not here");
         return;
@@ -182,4 +182,67 @@ fn real_cdxj_samples_agree_in_every_tier() {
                 .collect::<Vec<_>>()
         );
     }
+    let wat = check_file("json/wat", shared.join("cc/whirlwind.warc.wat.gz"));
+    assert!(
+        wat.failures().is_empty(),
+        "whirlwind WAT: {:?}",
+        wat.failures()
+            .iter()
+            .map(|r| (r.tier, &r.variant, &r.error))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        wat.expected.as_ref().map(|s| s["documents"].as_u64()),
+        Ok(Some(1))
+    );
+}
+
+#[test]
+fn generated_datasets_match_their_expected_results_in_every_tier() {
+    for (task, dataset) in [("json/cdxj", "cdxj-1m"), ("json/wat", "wat-1m")] {
+        let opts = Options {
+            dataset: Some(dataset.into()),
+            task: task.into(),
+            input: None,
+            tiers: vec![],
+            full: true,
+        };
+        let report = check::run(&opts).expect("check runs");
+        assert!(
+            report.expected_from.contains("generator"),
+            "{task}: {}",
+            report.expected_from
+        );
+        assert_every_tier(&report, dataset);
+        assert!(
+            report.failures().is_empty(),
+            "{task} on {dataset}: {:?}",
+            report
+                .failures()
+                .iter()
+                .map(|r| (r.tier, &r.variant, &r.error))
+                .collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn a_warc_wat_gz_is_read_as_its_json_payloads() {
+    let jsonl = gluebench_datasets::ensure("wat-1m").unwrap();
+    let warc = gluebench_datasets::ensure("wat-1m-gz").unwrap();
+    let report = check_file("json/wat", warc.path);
+    assert!(
+        report.failures().is_empty(),
+        "{:?}",
+        report
+            .failures()
+            .iter()
+            .map(|r| (r.tier, &r.variant, &r.error))
+            .collect::<Vec<_>>()
+    );
+    let got = report.expected.as_ref().expect("the reference parses it");
+    assert_eq!(
+        Some(got),
+        jsonl.expected.get("json/wat").and_then(|v| v.as_object())
+    );
 }

@@ -138,7 +138,7 @@ fn load_plain(path: &Path, wat: bool) -> Result<Loaded, TaskError> {
     let name = path.to_string_lossy();
     let bytes = std::fs::read(path).map_err(io)?;
     if wat && name.ends_with(".warc.wat.gz") {
-        let plain: Vec<u8> = Err(std::io::Error::other("TEMP")).map_err(io)?;
+        let plain = gluebench_datasets::wat::extract_payloads_from_file(path).map_err(io)?;
         return Ok(Loaded {
             bytes: plain,
             transformed: true,
