@@ -29,8 +29,8 @@ impl Settings {
         if quick {
             Settings {
                 quick,
-                warm_up: Duration::from_millis(300),
-                measurement: Duration::from_secs(1),
+                warm_up: Duration::from_millis(150),
+                measurement: Duration::from_millis(500),
                 samples: 10,
             }
         } else {

@@ -55,6 +55,7 @@ fn main() {
         cols.push(generated("wet-128m", &all, "generated wet-128m"));
     }
     cols.push(generated("wet-16m", &eng, "generated wet-16m, eng records"));
+    cols.push(generated("warc-00000", &all, "generated WARC: warc-00000"));
     if have_shared {
         let cc = shared.join("cc");
         let text = shared.join("text");

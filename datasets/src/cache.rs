@@ -3,7 +3,8 @@
 //! Benchmarks want the same 128 MB file every run without paying seconds to regenerate it, and a
 //! stale or damaged file must never be measured silently. So each file sits next to a JSON
 //! manifest that records what made it (generator version + spec) and what it is (size, sha256,
-//! expected decompress summary). A file is reused only when all of that still matches.
+//! the expected result of every task that can read it). A file is reused only when all of that
+//! still matches.
 //!
 //! Verification policy: every call checks the manifest (generator version, spec) and the file size;
 //! the file's sha256 is checked once per process for each (path, size, mtime), so a file that

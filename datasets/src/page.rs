@@ -1,11 +1,13 @@
 //! The page: the one source every output format is derived from.
 //!
 //! A [`Page`] is a pure function of `(corpus seed, page index)`, so any output can be built for any
-//! page without generating the pages before it: today's WET `conversion` record; later a WARC
-//! `response` (HTTP headers + HTML rendered from [`Page::blocks`]), a WAT metadata record, or a
-//! CDXJ line pointing at the offset/length of that response. Record ids are derived the same way
-//! ([`Page::record_id`]), so a WET record's `WARC-Refers-To` will name the `response` record a
-//! future WARC generator writes for the same page.
+//! page without generating the pages before it: its WET `conversion` record ([`crate::wet`]), its
+//! WARC `request`/`response`/`metadata` records with the HTML rendered from [`Page::blocks`]
+//! ([`crate::crawl`], [`crate::html`]), its WAT documents ([`crate::wat`]) and the CDXJ line
+//! pointing at its response ([`crate::cdxj`]). Record ids are derived the same way
+//! ([`Page::record_id`]), so a WET record's `WARC-Refers-To` names the `response` record of the same
+//! page in its WARC segment. What the fetch looked like (status, server, content type) is
+//! [`crate::fetch::Fetch`], drawn from a separate stream.
 
 use crate::prng::{self, AliasTable, Rng};
 use crate::text::{self, Script, Writer, LANGUAGES};
@@ -41,7 +43,7 @@ impl Corpus {
     }
 }
 
-/// The kind of a text block; lets a future HTML renderer pick tags (`<title>`, `<nav>`, `<h2>`,
+/// The kind of a text block; lets the HTML renderer pick tags (`<title>`, `<nav>`, `<h2>`,
 /// `<p>`, `<li>`, `<footer>`) without re-parsing the text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BlockKind {
@@ -98,7 +100,7 @@ pub struct Page {
     pub blocks: Vec<Block>,
     /// Emoji sequences inserted into the text.
     pub emoji: u32,
-    /// Server address (for a future `WARC-IP-Address`).
+    /// Server address (`WARC-IP-Address`).
     pub ip: [u8; 4],
     seed: u64,
 }

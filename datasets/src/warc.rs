@@ -1,7 +1,7 @@
-//! WARC/1.0 record framing shared by every record type we write (and will write).
+//! WARC/1.0 record framing shared by every record type we write.
 //!
-//! Kept apart from the WET pipeline so that future WARC `response` and WAT `metadata` writers
-//! frame records, digests and dates exactly the same way. The layout follows Common Crawl's files
+//! Kept apart from the writers so that WET `conversion`, WARC `request`/`response`/`metadata` and
+//! WAT `metadata` records frame records, digests and dates exactly the same way. The layout follows Common Crawl's files
 //! (checked against `whirlwind.warc.wet.gz`): `WARC/1.0` CRLF, `Name: value` CRLF lines in CC's
 //! order, CRLF, the block, CRLF CRLF; one record per gzip member.
 
