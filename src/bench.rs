@@ -45,12 +45,22 @@ impl Settings {
 }
 
 /// The dataset a variant is timed on: the task's small one for slow tiers, otherwise the
-/// task's default, or `$GLUEBENCH_DATASET` (e.g. `wet-128m`) to time on a bigger one.
+/// task's default, or one of `$GLUEBENCH_DATASET` (comma-separated, e.g. `wet-128m,cdxj-16m`):
+/// the first of the same kind as the task's default (`wet-`, `cdxj-`, `wat-`).
 pub fn dataset_for(task: &Task, v: &Variant) -> String {
     if v.small {
         return task.small_dataset.to_string();
     }
-    std::env::var("GLUEBENCH_DATASET").unwrap_or_else(|_| task.dataset.to_string())
+    let kind = |name: &str| name.split('-').next().unwrap_or("").to_string();
+    std::env::var("GLUEBENCH_DATASET")
+        .ok()
+        .and_then(|list| {
+            list.split(',')
+                .map(str::trim)
+                .find(|d| kind(d) == kind(task.dataset))
+                .map(String::from)
+        })
+        .unwrap_or_else(|| task.dataset.to_string())
 }
 
 fn criterion_dir() -> PathBuf {
