@@ -13,7 +13,7 @@
 //! WAT documents agree with the HTML without parsing it.
 
 use crate::fetch::{html_lang, Cms, Fetch};
-use crate::page::{ascii_slug, percent_encode, BlockKind, Corpus, Page, PageKind};
+use crate::page::{ascii_slug, percent_encode, BlockKind, Corpus, Page, PageKind, EN_MONTHS};
 use crate::prng::{derive, Rng};
 use crate::text::{Writer, LANGUAGES};
 use std::fmt::Write as _;
@@ -469,6 +469,15 @@ fn wrap_open(cx: &mut Ctx, d: &mut Doc, widget: &str) {
         Wrap::Bootstrap => d.raw("<div class=\"row\"><div class=\"col-12 col-lg-10 offset-lg-1\">"),
         Wrap::Tailwind => d.raw("<div class=\"mx-auto max-w-3xl px-4 sm:px-6 lg:px-8 py-2 text-base leading-7 text-gray-700\">"),
     }
+}
+
+/// `<li><a href="/slug-of-text/">text</a></li>`: an item of a navigation or footer link list.
+fn slug_item(cx: &mut Ctx, d: &mut Doc, text: &str) {
+    let slug = cx.slug(text);
+    let href = cx.href(&format!("/{slug}/"));
+    d.raw("<li>");
+    d.a(&[("href", &href)], text);
+    d.raw("</li>\n");
 }
 
 fn wrap_close(cx: &Ctx, d: &mut Doc) {
@@ -1383,11 +1392,7 @@ fn header(cx: &mut Ctx, d: &mut Doc) {
                     "Newsletter",
                 ],
             );
-            let slug = cx.slug(&t);
-            let href = cx.href(&format!("/{slug}/"));
-            d.raw("<li>");
-            d.a(&[("href", &href)], &t);
-            d.raw("</li>\n");
+            slug_item(cx, d, &t);
         }
         d.raw("</ul></div></div>\n");
     }
@@ -2125,11 +2130,7 @@ fn footer_columns(cx: &mut Ctx, d: &mut Doc) {
                     "Accessibility",
                 ],
             );
-            let slug = cx.slug(&l);
-            let href = cx.href(&format!("/{slug}/"));
-            d.raw("<li>");
-            d.a(&[("href", &href)], &l);
-            d.raw("</li>\n");
+            slug_item(cx, d, &l);
         }
         d.raw("</ul></div>\n");
     }
@@ -2174,23 +2175,7 @@ fn sidebar(cx: &mut Ctx, d: &mut Doc) {
         for _ in 0..cx.rng.range(4, 24) {
             let href = cx.href(&format!("/{y}/{m:02}/"));
             let text = if cx.eng {
-                format!(
-                    "{} {y}",
-                    [
-                        "January",
-                        "February",
-                        "March",
-                        "April",
-                        "May",
-                        "June",
-                        "July",
-                        "August",
-                        "September",
-                        "October",
-                        "November",
-                        "December"
-                    ][m as usize - 1]
-                )
+                format!("{} {y}", EN_MONTHS[m as usize - 1])
             } else {
                 format!("{y}-{m:02}")
             };

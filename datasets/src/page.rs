@@ -243,7 +243,7 @@ fn emoji_page_share(density: f64) -> f64 {
     (density / 2000.0).clamp(0.05, 1.0)
 }
 
-const EN_MONTHS: [&str; 12] = [
+pub(crate) const EN_MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",
