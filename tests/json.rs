@@ -3,7 +3,9 @@
 
 mod common;
 
-use common::{assert_every_tier, scratch, shared_datasets};
+use common::{
+    assert_every_tier, assert_no_failures, assert_same_error_everywhere, scratch, shared_datasets,
+};
 use gluebench::check::{self, Options, Status};
 use std::path::PathBuf;
 
@@ -137,27 +139,7 @@ fn every_tier_reports_the_first_bad_line() {
         let path = dir.join(format!("{}-{name}", task.replace('/', "-")));
         std::fs::write(&path, data).unwrap();
         let report = check_file(task, path);
-        let reference = report
-            .expected
-            .as_ref()
-            .expect_err("the reference must fail");
-        assert_eq!(
-            (reference.kind.as_str(), reference.offset),
-            (kind, Some(line)),
-            "{task} {name}: {reference}"
-        );
-        assert_every_tier(&report, name);
-        for row in &report.rows {
-            let err = row.error.as_ref().unwrap_or_else(|| {
-                panic!("{task} {name}: {}/{} did not fail", row.tier, row.variant)
-            });
-            assert!(
-                err.same_problem(reference),
-                "{task} {name}: {}/{} says {err}, the reference {reference}",
-                row.tier,
-                row.variant
-            );
-        }
+        assert_same_error_everywhere(&report, &format!("{task} {name}"), kind, line);
     }
 }
 
@@ -172,25 +154,10 @@ fn real_cdxj_and_wat_samples_agree_in_every_tier() {
         "preciz_CC-MAIN-2021-43_de-berlin-pdf.cdxj",
     ] {
         let report = check_file("json/cdxj", shared.join("cc/cdxj").join(name));
-        assert!(
-            report.failures().is_empty(),
-            "{name}: {:?}",
-            report
-                .failures()
-                .iter()
-                .map(|r| (r.tier, &r.variant, &r.error))
-                .collect::<Vec<_>>()
-        );
+        assert_no_failures(&report, name);
     }
     let wat = check_file("json/wat", shared.join("cc/whirlwind.warc.wat.gz"));
-    assert!(
-        wat.failures().is_empty(),
-        "whirlwind WAT: {:?}",
-        wat.failures()
-            .iter()
-            .map(|r| (r.tier, &r.variant, &r.error))
-            .collect::<Vec<_>>()
-    );
+    assert_no_failures(&wat, "whirlwind WAT");
     assert_eq!(
         wat.expected.as_ref().map(|s| s["documents"].as_u64()),
         Ok(Some(1))
@@ -214,15 +181,7 @@ fn generated_datasets_match_their_expected_results_in_every_tier() {
             report.expected_from
         );
         assert_every_tier(&report, dataset);
-        assert!(
-            report.failures().is_empty(),
-            "{task} on {dataset}: {:?}",
-            report
-                .failures()
-                .iter()
-                .map(|r| (r.tier, &r.variant, &r.error))
-                .collect::<Vec<_>>()
-        );
+        assert_no_failures(&report, &format!("{task} on {dataset}"));
     }
 }
 
@@ -231,15 +190,7 @@ fn a_warc_wat_gz_is_read_as_its_json_payloads() {
     let jsonl = gluebench_datasets::ensure("wat-1m").unwrap();
     let warc = gluebench_datasets::ensure("wat-1m-gz").unwrap();
     let report = check_file("json/wat", warc.path);
-    assert!(
-        report.failures().is_empty(),
-        "{:?}",
-        report
-            .failures()
-            .iter()
-            .map(|r| (r.tier, &r.variant, &r.error))
-            .collect::<Vec<_>>()
-    );
+    assert_no_failures(&report, ".warc.wat.gz");
     let got = report.expected.as_ref().expect("the reference parses it");
     assert_eq!(
         Some(got),

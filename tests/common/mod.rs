@@ -67,3 +67,46 @@ pub fn assert_every_tier(report: &gluebench::check::Report, case: &str) {
         );
     }
 }
+
+/// No tier of `report` disagrees with the expected result or fails.
+pub fn assert_no_failures(report: &gluebench::check::Report, case: &str) {
+    let failed: Vec<_> = report
+        .failures()
+        .iter()
+        .map(|r| (r.tier, &r.variant, &r.error))
+        .collect();
+    assert!(failed.is_empty(), "{case}: {failed:?}");
+}
+
+/// The reference failed with `kind` at `at` (byte or line), and every tier, each with at least
+/// one row, reports the same problem. Returns the reference's error.
+pub fn assert_same_error_everywhere<'r>(
+    report: &'r gluebench::check::Report,
+    case: &str,
+    kind: &str,
+    at: u64,
+) -> &'r gluebench::task::TaskError {
+    let reference = report
+        .expected
+        .as_ref()
+        .expect_err("the reference must fail");
+    assert_eq!(
+        (reference.kind.as_str(), reference.offset),
+        (kind, Some(at)),
+        "{case}: {reference}"
+    );
+    assert_every_tier(report, case);
+    for row in &report.rows {
+        let err = row
+            .error
+            .as_ref()
+            .unwrap_or_else(|| panic!("{case}: {}/{} did not fail", row.tier, row.variant));
+        assert!(
+            err.same_problem(reference),
+            "{case}: {}/{} says {err}, the reference {reference}",
+            row.tier,
+            row.variant
+        );
+    }
+    reference
+}
