@@ -50,11 +50,8 @@ def cdxj_orjson(data):
     return _per_line(data, orjson.loads, cdxj=True)
 
 
-_simdjson = simdjson.Parser()  # built once, like the msgspec decoders: not inside the timing
-
-
 def cdxj_simdjson(data):
-    parse = _simdjson.parse
+    parse = simdjson.Parser().parse
     try:
         data.decode("utf-8")
         lines, records = 0, []
