@@ -51,6 +51,8 @@ def cdxj_orjson(data):
 
 
 def cdxj_simdjson(data):
+    # A parser per call, not one per module: an error raised mid-loop keeps the last lazy
+    # document alive in its traceback, and a parser refuses to parse while one exists.
     parse = simdjson.Parser().parse
     try:
         data.decode("utf-8")
