@@ -17,8 +17,9 @@ import platform
 import sys
 import time
 
-PROTOCOL = 1
-LIBRARIES = ("isal", "zlib-ng", "orjson", "msgspec", "pysimdjson", "gluebench-rs", "pytest")
+PROTOCOL = 2
+LIBRARIES = ("isal", "zlib-ng", "orjson", "msgspec", "pysimdjson", "emoji", "pyahocorasick",
+             "ahocorasick_rs", "regex", "gluebench-rs", "pytest")
 
 
 class Failure(Exception):
@@ -64,7 +65,8 @@ def task_module(name):
 def variants(req):
     tasks = task_module(req["task"])
     return {"variants": [
-        {"tier": tier, "variant": name, "small": bool(opts.get("small"))}
+        {"tier": tier, "variant": name, "small": bool(opts.get("small")),
+         "known_mismatch": opts.get("known_mismatch")}
         for tier, entries in tasks.VARIANTS.items()
         for name, _target, opts in entries
     ]}
@@ -72,37 +74,45 @@ def variants(req):
 
 class Worker:
     def __init__(self):
-        self.fn = self.input = self.summary = self.summarize = None
+        self.fn = self.input = self.summary = self.summarize = self.fresh = None
 
     def prepare(self, req):
-        self.fn = self.input = self.summary = None  # free the previous input first
+        self.fn = self.input = self.summary = self.fresh = None  # free the previous input first
         tasks = task_module(req["task"])
-        entries = dict((name, target) for name, target, _ in tasks.VARIANTS.get(req["tier"], ()))
+        entries = {name: (target, opts) for name, target, opts in tasks.VARIANTS.get(req["tier"], ())}
         if req["variant"] not in entries:
             raise Failure("unavailable", f"no variant {req['tier']}/{req['variant']}")
-        module, _, func = entries[req["variant"]].partition(":")
+        target, opts = entries[req["variant"]]
+        module, _, func = target.partition(":")
         try:
             package = req["task"].partition("/")[0]
             fn = getattr(importlib.import_module(f"py_impls.{package}.{module}"), func)
         except ImportError as e:
             raise Failure("unavailable", f"cannot import {module}: {e}") from None
         data = tasks.load(req["input"])
+        # A variant with the option "input" gets a fresh object made by that function of the
+        # task for every call (e.g. a new str, whose cached UTF-8 would flatter a second call).
+        fresh = getattr(tasks, opts["input"]) if "input" in opts else None
+        arg = fresh(data) if fresh else data
         t0 = time.perf_counter_ns()
-        result = fn(data)
+        result = fn(arg)
         ns = time.perf_counter_ns() - t0
-        self.fn, self.input, self.summarize = fn, data, tasks.summarize
+        del arg
+        self.fn, self.input, self.summarize, self.fresh = fn, data, tasks.summarize, fresh
         self.summary = tasks.summarize(result)
         return {"seconds": ns / 1e9, "summary": self.summary}
 
     def time(self, req):
         if self.fn is None:
             raise Failure("internal", "time before a successful prepare")
-        fn, data, summarize, expected = self.fn, self.input, self.summarize, self.summary
+        fn, data, summarize, expected, fresh = self.fn, self.input, self.summarize, self.summary, self.fresh
         total = 0
         for _ in range(int(req["iters"])):
+            arg = fresh(data) if fresh else data
             t0 = time.perf_counter_ns()
-            result = fn(data)
+            result = fn(arg)
             total += time.perf_counter_ns() - t0
+            del arg
             got = summarize(result)
             del result
             if got != expected:

@@ -44,13 +44,18 @@ impl Settings {
     }
 }
 
-/// The dataset a variant is timed on: the task's small one for slow tiers, otherwise the
-/// task's default, or one of `$GLUEBENCH_DATASET` (comma-separated, e.g. `wet-128m,cdxj-16m`):
-/// the first of the same kind as the task's default (`wet-`, `cdxj-`, `wat-`).
+/// The dataset a variant is timed on in the task's default regime: the task's small one for
+/// slow tiers, otherwise [`default_dataset`].
 pub fn dataset_for(task: &Task, v: &Variant) -> String {
     if v.small {
         return task.small_dataset.to_string();
     }
+    default_dataset(task)
+}
+
+/// The task's default dataset, or one of `$GLUEBENCH_DATASET` (comma-separated, e.g.
+/// `wet-128m,cdxj-16m`): the first of the same kind as the task's default (`wet-`, `cdxj-`, `wat-`).
+pub fn default_dataset(task: &Task) -> String {
     let kind = |name: &str| name.split('-').next().unwrap_or("").to_string();
     std::env::var("GLUEBENCH_DATASET")
         .ok()
@@ -61,6 +66,44 @@ pub fn dataset_for(task: &Task, v: &Variant) -> String {
                 .map(String::from)
         })
         .unwrap_or_else(|| task.dataset.to_string())
+}
+
+/// One dataset a task is benchmarked on, with where its slow variants run.
+pub struct Regime {
+    pub dataset: String,
+    /// The small dataset for `small` variants; `None`: they are not timed in this regime.
+    pub small: Option<String>,
+    /// Only each tier's pick is timed (a sweep point rather than a regime of its own).
+    pub picks_only: bool,
+}
+
+impl Regime {
+    /// The dataset `v` is timed on in this regime, or `None` when it is not timed here.
+    pub fn dataset_for(&self, v: &Variant) -> Option<&str> {
+        if self.picks_only && !v.pick {
+            return None;
+        }
+        if v.small {
+            self.small.as_deref()
+        } else {
+            Some(&self.dataset)
+        }
+    }
+}
+
+/// The regimes of a task: its default dataset first, then its `more_datasets`.
+pub fn regimes(task: &Task) -> Vec<Regime> {
+    let mut out = vec![Regime {
+        dataset: default_dataset(task),
+        small: Some(task.small_dataset.to_string()),
+        picks_only: false,
+    }];
+    out.extend(task.more_datasets.iter().map(|m| Regime {
+        dataset: m.dataset.to_string(),
+        small: m.small.map(String::from),
+        picks_only: m.picks_only,
+    }));
+    out
 }
 
 fn criterion_dir() -> PathBuf {
@@ -117,13 +160,47 @@ impl Results {
     }
 
     /// Records a finished benchmark (or why it was not timed) and rewrites the results files.
-    pub fn record(&mut self, v: &Variant, dataset: &str, units: u64, outcome: Result<(), String>) {
+    /// `regime` is the dataset the row is ranked in (a slow variant's small dataset stands in
+    /// for its regime's big one: throughput is per byte, so the two compare).
+    pub fn record(
+        &mut self,
+        v: &Variant,
+        dataset: &str,
+        regime: &str,
+        units: u64,
+        outcome: Result<(), String>,
+    ) {
+        self.record_row(v.tier.as_str(), &v.name, v.pick, dataset, regime, units, outcome);
+    }
+
+    /// Records a baseline (`tier` "baseline"): a reference point, not a tier.
+    pub fn record_baseline(
+        &mut self,
+        name: &str,
+        dataset: &str,
+        units: u64,
+        outcome: Result<(), String>,
+    ) {
+        self.record_row("baseline", name, false, dataset, dataset, units, outcome);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn record_row(
+        &mut self,
+        tier: &str,
+        name: &str,
+        pick: bool,
+        dataset: &str,
+        regime: &str,
+        units: u64,
+        outcome: Result<(), String>,
+    ) {
         let estimate = outcome
             .as_ref()
             .ok()
-            .and_then(|_| read_estimates(self.task, &v.id(), dataset));
+            .and_then(|_| read_estimates(self.task, &format!("{tier}/{name}"), dataset));
         let mut row = json!({
-            "tier": v.tier.as_str(), "variant": v.name, "pick": v.pick, "dataset": dataset,
+            "tier": tier, "variant": name, "pick": pick, "dataset": dataset, "regime": regime,
             "units": units, "status": if outcome.is_ok() { "ok" } else { "error" },
             "error": outcome.err(),
         });
@@ -142,14 +219,18 @@ impl Results {
     }
 
     fn write(&mut self) -> std::io::Result<()> {
-        let best = self
-            .rows
-            .iter()
-            .filter_map(|r| r["mb_per_s"].as_f64())
-            .fold(0.0, f64::max);
-        for r in &mut self.rows {
+        // The fastest tier of each regime (baselines are not tiers and do not count).
+        let mut best: std::collections::HashMap<String, f64> = Default::default();
+        for r in self.rows.iter().filter(|r| r["tier"] != "baseline") {
             if let Some(speed) = r["mb_per_s"].as_f64() {
-                r["ratio_to_fastest"] = json!(speed / best);
+                let e = best.entry(r["regime"].as_str().unwrap_or("").to_string()).or_insert(0.0);
+                *e = e.max(speed);
+            }
+        }
+        for r in &mut self.rows {
+            let fastest = best.get(r["regime"].as_str().unwrap_or("")).copied();
+            if let (Some(speed), Some(fastest)) = (r["mb_per_s"].as_f64(), fastest) {
+                r["ratio_to_fastest"] = json!(speed / fastest);
             }
         }
         let dir = crate::bootstrap::root().join("reports/results");
@@ -161,18 +242,19 @@ impl Results {
             serde_json::to_string_pretty(&doc)?.as_bytes(),
         )?;
         let mut csv = String::from(
-            "task,tier,variant,pick,dataset,status,median_ns,mb_per_s,ratio_to_fastest,error\n",
+            "task,tier,variant,pick,dataset,regime,status,median_ns,mb_per_s,ratio_to_fastest,error\n",
         );
         for r in &self.rows {
             let num = |k: &str| r[k].as_f64().map_or(String::new(), |x| format!("{x:.4}"));
             let text = |k: &str| r[k].as_str().unwrap_or("").replace('"', "'");
             csv.push_str(&format!(
-                "{},{},{},{},{},{},{},{},{},\"{}\"\n",
+                "{},{},{},{},{},{},{},{},{},{},\"{}\"\n",
                 self.task,
                 text("tier"),
                 text("variant"),
                 r["pick"],
                 text("dataset"),
+                text("regime"),
                 text("status"),
                 num("median_ns"),
                 num("mb_per_s"),
@@ -188,49 +270,54 @@ impl Results {
         self.task.replace('/', "-")
     }
 
-    /// A table of this task's results, fastest first, for the end of the run.
+    /// A table of this task's results, fastest first within each regime, for the end of the run.
     pub fn print_summary(&self) {
-        let mut rows: Vec<&Value> = self.rows.iter().collect();
-        rows.sort_by(|a, b| {
-            b["mb_per_s"]
-                .as_f64()
-                .unwrap_or(-1.0)
-                .total_cmp(&a["mb_per_s"].as_f64().unwrap_or(-1.0))
-        });
+        let speed = |r: &Value| r["mb_per_s"].as_f64().unwrap_or(-1.0);
+        let mut regimes: Vec<&str> = Vec::new();
+        for r in &self.rows {
+            let regime = r["regime"].as_str().unwrap_or("");
+            if !regimes.contains(&regime) {
+                regimes.push(regime);
+            }
+        }
         eprintln!(
             "\ngluebench: {} ({} per second, median of criterion samples)",
             self.task, self.unit
         );
-        eprintln!(
-            "  {:<10} {:<28} {:<9} {:>10} {:>8}",
-            "tier", "variant", "dataset", "MB/s", "ratio"
-        );
-        for r in rows {
-            let name = format!(
-                "{}{}",
-                r["variant"].as_str().unwrap_or(""),
-                if r["pick"] == true { " *" } else { "" }
+        for regime in regimes {
+            let mut rows: Vec<&Value> = self
+                .rows
+                .iter()
+                .filter(|r| r["regime"].as_str() == Some(regime))
+                .collect();
+            rows.sort_by(|a, b| speed(b).total_cmp(&speed(a)));
+            eprintln!(
+                "  {:<10} {:<28} {:<14} {:>10} {:>8}",
+                "tier", "variant", "dataset", "MB/s", "ratio"
             );
-            match (r["mb_per_s"].as_f64(), r["ratio_to_fastest"].as_f64()) {
-                (Some(s), Some(q)) => eprintln!(
-                    "  {:<10} {:<28} {:<9} {:>10.1} {:>8.3}",
-                    r["tier"].as_str().unwrap_or(""),
-                    name,
-                    r["dataset"].as_str().unwrap_or(""),
-                    s,
-                    q
-                ),
-                _ => eprintln!(
-                    "  {:<10} {:<28} not timed: {}",
-                    r["tier"].as_str().unwrap_or(""),
-                    name,
-                    r["error"].as_str().unwrap_or("filtered out or no estimate")
-                ),
+            for r in rows {
+                let name = format!(
+                    "{}{}",
+                    r["variant"].as_str().unwrap_or(""),
+                    if r["pick"] == true { " *" } else { "" }
+                );
+                let tier = r["tier"].as_str().unwrap_or("");
+                match (r["mb_per_s"].as_f64(), r["ratio_to_fastest"].as_f64()) {
+                    (Some(s), Some(q)) => eprintln!(
+                        "  {tier:<10} {name:<28} {:<14} {s:>10.1} {q:>8.3}",
+                        r["dataset"].as_str().unwrap_or(""),
+                    ),
+                    _ => eprintln!(
+                        "  {tier:<10} {name:<28} not timed: {}",
+                        r["error"].as_str().unwrap_or("filtered out or no estimate")
+                    ),
+                }
             }
+            eprintln!();
         }
         eprintln!(
-            "  (* the tier's pick; results in reports/results/{}.json and .csv)\n",
-            self.task
+            "  (* the tier's pick; ratio: to the fastest tier on the same regime; results in reports/results/{}.json and .csv)\n",
+            self.task.replace('/', "-")
         );
     }
 }

@@ -2,7 +2,9 @@
 //!
 //! 1. a virtual environment in `.venv/` (from `python3`, or `$GLUEBENCH_PYTHON`),
 //! 2. the exact Python packages of `py_impls/requirements.lock`,
-//! 3. the PyO3 module (`pyo3_impls/`) built by maturin in **release** mode and installed.
+//! 3. the PyO3 module (`pyo3_impls/`) built by maturin in **release** mode and installed,
+//! 4. the emoji set every tier of the `emoji` task loads (`.venv/gluebench/rgi-emoji.txt`),
+//!    written from the pinned `emoji` package by `py_impls/emoji/rgi.py`.
 //!
 //! Each step leaves a stamp in `.venv/gluebench/` holding a hash of its inputs and is skipped
 //! while the hash matches, so later runs cost a few milliseconds and only what changed is
@@ -57,7 +59,7 @@ fn bootstrap() -> Result<PythonEnv, String> {
     if !python.exists() {
         let base = std::env::var("GLUEBENCH_PYTHON").unwrap_or_else(|_| "python3".into());
         progress(&format!(
-            "[1/3] creating the virtual environment .venv/ with {base}"
+            "[1/4] creating the virtual environment .venv/ with {base}"
         ));
         run(Command::new(&base).args(["-m", "venv"]).arg(&venv), "create .venv")
             .map_err(|e| format!("{e}\n  gluebench needs Python 3.9+ with the venv module (set GLUEBENCH_PYTHON to choose one)"))?;
@@ -68,7 +70,7 @@ fn bootstrap() -> Result<PythonEnv, String> {
     let deps = hash_files(&[lockfile.clone()])?;
     if read_stamp(&stamps, "requirements") != deps {
         progress(
-            "[2/3] installing the pinned Python packages of py_impls/requirements.lock into .venv/",
+            "[2/4] installing the pinned Python packages of py_impls/requirements.lock into .venv/",
         );
         let mut pip = Command::new(&python);
         pip.args(["-m", "pip", "install", "--disable-pip-version-check", "-r"])
@@ -91,14 +93,32 @@ fn bootstrap() -> Result<PythonEnv, String> {
             }
         }
     }
+    let set_inputs = hash_files(&[lockfile, root.join("py_impls/emoji/rgi.py")])?;
+    if read_stamp(&stamps, "emoji_set") != set_inputs || !emoji_set_path().exists() {
+        progress("[4/4] writing the RGI emoji set of the pinned `emoji` package to .venv/gluebench/rgi-emoji.txt");
+        let mut write = Command::new(&python);
+        write
+            .args(["-c", "import sys; from py_impls.emoji import rgi; rgi.main(sys.argv)"])
+            .arg(emoji_set_path())
+            .current_dir(root)
+            .env("PYTHONPATH", root);
+        run(&mut write, "py_impls/emoji/rgi.py: write the emoji set")?;
+        write_stamp(&stamps, "emoji_set", &set_inputs)?;
+    }
     Ok(PythonEnv { python, pyo3_error })
+}
+
+/// The emoji set file (`RGI_Emoji` of one Emoji version) that every tier of the `emoji` task
+/// loads; written by the bootstrap (see `py_impls/emoji/rgi.py` for its format).
+pub fn emoji_set_path() -> PathBuf {
+    root().join(".venv/gluebench/rgi-emoji.txt")
 }
 
 /// Builds `pyo3_impls` in release mode with maturin and installs the wheel into the venv.
 /// It gets its own target directory so it never waits on, or invalidates, the outer cargo.
 fn build_pyo3_module(root: &Path, python: &Path) -> Result<(), String> {
     progress(
-        "[3/3] building the PyO3 module gluebench_rs (release) with maturin and installing it",
+        "[3/4] building the PyO3 module gluebench_rs (release) with maturin and installing it",
     );
     let started = Instant::now();
     let wheels = root.join("target/gluebench/wheels");

@@ -16,18 +16,20 @@ USAGE:
 
 COMMANDS:
     check       Run every tier of TASK once, verify each against the expected result, and print
-                one row per tier (tier, variant, status, seconds, MB/s, result). Exits 1 naming
-                the tiers that disagree or fail.
+                one row per tier (tier, variant, status, seconds, MB/s, result). Status: ok,
+                mismatch, error, skipped (a slow tier on a big input), or differs (a variant
+                that follows other rules by design, as it declares). Exits 1 naming the tiers
+                that disagree or fail.
     datasets    Generate (or verify) the named datasets, or all of them; print where they are.
     bootstrap   Create .venv/, install the pinned Python packages and the PyO3 module (release).
                 `check`, `cargo bench` and `cargo test` do this themselves on first use.
 
 CHECK OPTIONS:
-    --task TASK     the task: decompress, json/cdxj, json/wat
+    --task TASK     the task: decompress, json/cdxj, json/wat, emoji
     --input FILE    your own input instead of the default dataset: a .warc.wet.gz (or any
                     gzip) for decompress, a .cdxj or .cdxj.gz for json/cdxj, a .warc.wat.gz
-                    or JSON lines for json/wat; its expected result comes from the task's
-                    reference variant
+                    or JSON lines for json/wat, any UTF-8 text file or .warc.wet.gz for emoji;
+                    its expected result comes from the task's reference variant
     --dataset NAME  a generated dataset other than the task's default (see `datasets`)
     --tier TIER     only this tier (repeatable): pure, naive, hotpath, ecosystem, pyo3, rust
     --json          print one JSON document instead of the table
@@ -62,6 +64,7 @@ fn cmd_check(args: &[String]) -> Result<ExitCode, String> {
         dataset: None,
         tiers: Vec::new(),
         full: false,
+        expected: None,
     };
     let mut json = false;
     let mut it = args.iter();

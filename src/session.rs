@@ -133,6 +133,7 @@ impl Session {
                         name: v["variant"].as_str().unwrap_or("?").to_string(),
                         pick: !seen.contains(&tier),
                         small: v["small"].as_bool().unwrap_or(false),
+                        known_mismatch: v["known_mismatch"].as_str().map(String::from),
                         engine: Engine::Python,
                     });
                     seen.push(tier);
@@ -146,6 +147,7 @@ impl Session {
                 name: name.to_string(),
                 pick: i == 0,
                 small: false,
+                known_mismatch: None,
                 engine: Engine::Rust(run.clone()),
             });
         }

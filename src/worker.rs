@@ -6,14 +6,17 @@
 //! | request                                                   | reply (`ok: true`)                  |
 //! |-----------------------------------------------------------|-------------------------------------|
 //! | `{"op":"hello"}`                                          | `protocol`, `python`, `libraries`, `pyo3_debug` |
-//! | `{"op":"variants","task":T}`                              | `variants: [{tier, variant, small}]` |
+//! | `{"op":"variants","task":T}`                              | `variants: [{tier, variant, small, known_mismatch}]` |
 //! | `{"op":"prepare","task":T,"tier":…,"variant":…,"input":PATH}` | `seconds`, `summary` (one verified-by-the-caller run) |
 //! | `{"op":"time","iters":N}`                                 | `ns`: the sum of N timed calls       |
 //! | `{"op":"quit"}`                                           | (exits)                              |
 //!
 //! A failed request answers `{"ok": false, "error": {"kind", "offset", "message"}}`. The worker
 //! times each call with `time.perf_counter_ns()` around the call only, and checks that every
-//! call's summary equals the prepared one, so every sample is verified.
+//! call's summary equals the prepared one, so every sample is verified. A variant whose task
+//! declares an `input` option gets a fresh argument for every call, made outside the timing.
+//!
+//! Versions: 1, the first; 2, `known_mismatch` in `variants` and per-call fresh inputs.
 
 use crate::task::{Summary, TaskError};
 use serde_json::{json, Value};
@@ -23,7 +26,7 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::Duration;
 
-pub const PROTOCOL: u64 = 1;
+pub const PROTOCOL: u64 = 2;
 
 pub struct Worker {
     child: Child,

@@ -8,12 +8,14 @@
 //! variants so that a 1 MB/s pure-Python tier and a 1 GB/s Rust one are measured alike.
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
-use gluebench::bench::{dataset_for, Results, Settings};
+use gluebench::bench::{regimes, Results, Settings};
 use gluebench::session::{Input, Session};
 use gluebench::task::compare;
 use gluebench::tasks;
 use std::collections::HashMap;
+use std::hint::black_box;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::Instant;
 
 pub fn config() -> Criterion {
     let s = Settings::from_env();
@@ -46,62 +48,106 @@ pub fn bench_task(c: &mut Criterion, name: &str) {
     let mut group = c.benchmark_group(name);
     group.sampling_mode(SamplingMode::Flat);
 
-    for v in &variants {
-        let dataset = dataset_for(&task, v);
-        if !wanted(&format!("{name}/{}/{dataset}", v.id())) {
-            continue;
-        }
-        let input = match inputs
-            .entry(dataset.clone())
-            .or_insert_with(|| Input::dataset(&task, &dataset))
-        {
-            Ok(input) => &*input,
-            Err(e) => {
-                eprintln!("gluebench: {name}/{}: no input: {e}", v.id());
-                results.record(v, &dataset, 0, Err(e.clone()));
+    for regime in regimes(&task) {
+        for (baseline, run) in &task.baselines {
+            let id = format!("baseline/{baseline}");
+            if !wanted(&format!("{name}/{id}/{}", regime.dataset)) {
                 continue;
             }
-        };
-        let expected = input
-            .expected
-            .clone()
-            .expect("datasets carry their expected summary");
-        let units = (task.throughput)(&expected, input.len());
-        // The gate: a variant whose output is wrong (or that fails) is reported, never timed.
-        let gate = session
-            .run_once(&task, v, input)
-            .and_then(|(secs, summary)| {
-                compare(&expected, &summary)
-                    .map(|_| secs)
-                    .map_err(|d| gluebench::task::TaskError::new("mismatch", d))
-            });
-        let secs = match gate {
-            Ok(secs) => secs,
-            Err(e) => {
-                eprintln!("gluebench: {name}/{}: not timed: {e}", v.id());
-                results.record(v, &dataset, units, Err(e.message));
-                continue;
-            }
-        };
-        // Slow calls get the minimum sample count so the whole suite fits its time budget.
-        group.sample_size(if secs > 0.25 { 10 } else { settings.samples });
-        group.throughput(Throughput::Bytes(units));
-        let run = catch_unwind(AssertUnwindSafe(|| {
-            group.bench_function(BenchmarkId::new(v.id(), &dataset), |b| {
+            let input = match load(&mut inputs, &task, &regime.dataset) {
+                Ok(input) => input,
+                Err(e) => {
+                    results.record_baseline(baseline, &regime.dataset, 0, Err(e));
+                    continue;
+                }
+            };
+            group.sample_size(settings.samples);
+            group.throughput(Throughput::Bytes(input.len()));
+            group.bench_function(BenchmarkId::new(&id, &regime.dataset), |b| {
                 b.iter_custom(|iters| {
-                    session
-                        .time(&task, v, input, iters, &expected)
-                        .unwrap_or_else(|e| panic!("{name}/{}: {e}", v.id()))
+                    let started = Instant::now();
+                    for _ in 0..iters {
+                        black_box(run(black_box(&input.bytes)));
+                    }
+                    started.elapsed()
                 })
             });
-        }));
-        results.record(
-            v,
-            &dataset,
-            units,
-            run.map_err(|_| "failed while being timed (see above)".to_string()),
-        );
+            results.record_baseline(baseline, &regime.dataset, input.len(), Ok(()));
+        }
+        for v in &variants {
+            let Some(dataset) = regime.dataset_for(v).map(String::from) else {
+                continue;
+            };
+            if !wanted(&format!("{name}/{}/{dataset}", v.id())) {
+                continue;
+            }
+            let record = |results: &mut Results, units, outcome| {
+                results.record(v, &dataset, &regime.dataset, units, outcome)
+            };
+            let input = match load(&mut inputs, &task, &dataset) {
+                Ok(input) => input,
+                Err(e) => {
+                    eprintln!("gluebench: {name}/{}: no input: {e}", v.id());
+                    record(&mut results, 0, Err(e));
+                    continue;
+                }
+            };
+            let expected = input
+                .expected
+                .clone()
+                .expect("datasets carry their expected summary");
+            let units = (task.throughput)(&expected, input.len());
+            // The gate: a variant whose output is wrong (or that fails) is reported, never timed.
+            let gate = session
+                .run_once(&task, v, input)
+                .and_then(|(secs, summary)| {
+                    compare(&expected, &summary).map(|_| secs).map_err(|d| {
+                        let why = v.known_mismatch.as_deref().map_or(String::new(), |w| {
+                            format!("differs as declared ({w}): ")
+                        });
+                        gluebench::task::TaskError::new("mismatch", format!("{why}{d}"))
+                    })
+                });
+            let secs = match gate {
+                Ok(secs) => secs,
+                Err(e) => {
+                    eprintln!("gluebench: {name}/{}/{dataset}: not timed: {e}", v.id());
+                    record(&mut results, units, Err(e.message));
+                    continue;
+                }
+            };
+            // Slow calls get the minimum sample count so the whole suite fits its time budget.
+            group.sample_size(if secs > 0.25 { 10 } else { settings.samples });
+            group.throughput(Throughput::Bytes(units));
+            let run = catch_unwind(AssertUnwindSafe(|| {
+                group.bench_function(BenchmarkId::new(v.id(), &dataset), |b| {
+                    b.iter_custom(|iters| {
+                        session
+                            .time(&task, v, input, iters, &expected)
+                            .unwrap_or_else(|e| panic!("{name}/{}: {e}", v.id()))
+                    })
+                });
+            }));
+            record(
+                &mut results,
+                units,
+                run.map_err(|_| "failed while being timed (see above)".to_string()),
+            );
+        }
     }
     group.finish();
     results.print_summary();
+}
+
+/// A dataset's input, generated and read once per bench run.
+fn load<'a>(
+    inputs: &'a mut HashMap<String, Result<Input, String>>,
+    task: &gluebench::tasks::Task,
+    dataset: &str,
+) -> Result<&'a Input, String> {
+    inputs
+        .entry(dataset.to_string())
+        .or_insert_with(|| Input::dataset(task, dataset))
+        .as_ref()
+        .map_err(Clone::clone)
 }

@@ -55,6 +55,13 @@ fn main() {
     );
     println!("sha256 of inflated stream: {}", r.summary.sha256);
     println!(
+        "emoji: {} inserted, {} RGI matches of {} distinct emoji; {:.1} per 10^6 bytes of text (nominal {emoji_per_mb})",
+        r.emoji,
+        r.emoji_summary.total,
+        r.emoji_summary.distinct,
+        r.emoji_per_mb()
+    );
+    println!(
         "generated in {s:.2} s: {:.0} MB/s of text ({} threads)",
         r.summary.bytes as f64 / 1048576.0 / s,
         std::thread::available_parallelism().map_or(1, |n| n.get())

@@ -101,7 +101,15 @@ fn registry() -> Vec<(&'static str, DatasetSpec)> {
         ("wet-1m", wet(1, crate::WEB_EMOJI_PER_MB)),
         ("wet-16m", wet(16, crate::WEB_EMOJI_PER_MB)),
         ("wet-128m", wet(128, crate::WEB_EMOJI_PER_MB)),
+        ("wet-1m-emoji", wet(1, crate::TWEET_EMOJI_PER_MB)),
         ("wet-16m-emoji", wet(16, crate::TWEET_EMOJI_PER_MB)),
+        // The emoji task's density sweep: 4 MiB of the same crawl at 0 ... 10,000 emoji per 10^6
+        // bytes of text (web-like to far beyond tweets), the density in the name.
+        ("wet-4m-d0", wet(4, 0.0)),
+        ("wet-4m-d10", wet(4, 10.0)),
+        ("wet-4m-d100", wet(4, 100.0)),
+        ("wet-4m-d1000", wet(4, 1_000.0)),
+        ("wet-4m-d10000", wet(4, 10_000.0)),
         ("cdxj-1m", DatasetSpec::Cdxj(crawl(1))),
         ("cdxj-16m", DatasetSpec::Cdxj(crawl(16))),
         ("wat-1m", DatasetSpec::Wat(crawl(1))),
@@ -139,7 +147,7 @@ pub struct Dataset {
     /// SHA-256 of the file on disk, lower-case hex.
     pub file_sha256: String,
     /// What each task that can use this file must report for it, keyed by task name
-    /// (`"decompress"`, `"json/cdxj"`, `"json/wat"`); each value is a JSON object.
+    /// (`"decompress"`, `"emoji"`, `"json/cdxj"`, `"json/wat"`); each value is a JSON object.
     pub expected: BTreeMap<String, Value>,
     pub spec: DatasetSpec,
     /// Whether this call generated the file (false: reused from the cache).
@@ -453,11 +461,31 @@ fn produce<W: Write>(
             };
             let r = wet::write_wet(w, out, opts)?;
             expected.insert("decompress".to_string(), decompress_value(&r.summary));
+            let e = &r.emoji_summary;
+            expected.insert(
+                "emoji".to_string(),
+                serde_json::json!({
+                    "total": e.total,
+                    "distinct": e.distinct,
+                    "replacements": e.replacements,
+                    "counts": e.counts,
+                }),
+            );
+            // `emoji` counts every insertion, `emoji_not_rgi` those that are not RGI emoji (so
+            // `emoji - emoji_not_rgi` is the emoji task's total); `emoji_per_mb` is the density
+            // achieved, per 10^6 bytes of page text like the spec's.
+            let per_mb = (r.emoji_per_mb() * 10.0).round() / 10.0;
             Made {
                 size: r.compressed_bytes,
                 sha256: r.compressed_sha256,
                 expected,
-                info: serde_json::json!({"pages": r.pages, "emoji": r.emoji}),
+                info: serde_json::json!({
+                    "pages": r.pages,
+                    "text_bytes": r.text_bytes,
+                    "emoji": r.emoji,
+                    "emoji_not_rgi": r.emoji - e.total,
+                    "emoji_per_mb": per_mb,
+                }),
                 what: format!(
                     "{} records, {} inflated -> {}",
                     r.summary.members,

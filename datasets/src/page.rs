@@ -11,6 +11,7 @@
 
 use crate::prng::{self, AliasTable, Rng};
 use crate::text::{self, Script, Writer, LANGUAGES};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
@@ -18,6 +19,7 @@ use std::sync::OnceLock;
 const TAG_PAGE: u64 = 0x5041_4745; // "PAGE"
 const TAG_SECONDARY: u64 = 0x5345_434F; // "SECO"
 const TAG_RECORD_ID: u64 = 0x5249_4444; // "RIDD"
+const TAG_EMOJI: u64 = 0x454D_4F4A; // "EMOJ"
 
 /// Corpus-wide parameters a page depends on.
 #[derive(Clone, Debug, PartialEq)]
@@ -98,8 +100,14 @@ pub struct Page {
     /// The extracted text as a WET body holds it: lines joined by `'\n'`, ending in `'\n'`.
     pub text: String,
     pub blocks: Vec<Block>,
-    /// Emoji sequences inserted into the text.
+    /// Emoji sequences inserted into the text, RGI or not (see [`EMOJI`]).
     pub emoji: u32,
+    /// The RGI emoji in the text and how often each occurs: exactly what a leftmost-longest count
+    /// of RGI sequences over [`Page::text`] finds. Every inserted [`RGI`] entry is one match of
+    /// itself; [`NOT_RGI`] entries and the text around them give none, because the text has no
+    /// emoji of its own and each insertion stands between spaces or line ends (see
+    /// `PageBuilder::push_emoji`). Recorded while inserting, never by scanning the text.
+    pub emoji_counts: BTreeMap<&'static str, u32>,
     /// Server address (`WARC-IP-Address`).
     pub ip: [u8; 4],
     seed: u64,
@@ -185,62 +193,291 @@ pub const BODY_SIGMA: f64 = 1.1;
 /// Real WET bodies are capped by the 1 MiB fetch limit of the crawler (text is smaller still).
 pub const BODY_MAX_BYTES: f64 = 600_000.0;
 pub const BODY_MIN_BYTES: f64 = 40.0;
+/// Mean of the body-size model, `median * e^(sigma^2 / 2)` (~6.3 KB; the clamps lower it by
+/// 0.15 %): the unit of page length in [`emoji_page_share`]'s clustering.
+const BODY_MEAN_BYTES: f64 = 6_318.0;
 
-const EMOJI: &[(&str, f64)] = &[
-    ("👉", 10.0),
-    ("✅", 10.0),
-    ("🔥", 8.0),
-    ("❤️", 8.0),
-    ("😊", 7.0),
-    ("👍", 7.0),
-    ("⭐", 6.0),
-    ("😂", 6.0),
-    ("✔️", 5.0),
-    ("➡️", 5.0),
-    ("📞", 4.0),
-    ("📧", 4.0),
-    ("📍", 4.0),
-    ("🎉", 4.0),
-    ("🙏", 4.0),
-    ("✨", 4.0),
-    ("💯", 3.0),
-    ("🚀", 3.0),
-    ("⚡", 3.0),
-    ("😍", 3.0),
-    ("👇", 3.0),
-    ("▶️", 2.0),
-    ("⚠️", 2.0),
-    ("☎️", 2.0),
-    ("✈️", 2.0),
-    ("🏠", 2.0),
-    ("💪", 2.0),
-    ("🌟", 2.0),
-    ("😉", 2.0),
-    ("🤔", 2.0),
-    ("😭", 2.0),
-    ("🥰", 1.0),
-    ("👍🏻", 1.0),
-    ("👏🏽", 1.0),
-    ("🇺🇸", 1.0),
-    ("🇩🇪", 0.5),
-    ("🇯🇵", 0.5),
-    ("👨‍👩‍👧", 0.5),
-    ("🏳️‍🌈", 0.5),
-    ("👩‍💻", 0.5),
-    ("1️⃣", 0.5),
-    ("♥", 1.0),
-    ("☺", 0.5),
+/// Marks an [`EMOJI`] entry that is one RGI emoji as written (a fully-qualified or component line
+/// of Unicode's `emoji-test.txt`).
+pub const RGI: bool = true;
+/// Marks an [`EMOJI`] entry that is inserted like the others but is not an RGI emoji as written.
+pub const NOT_RGI: bool = false;
+
+/// The emoji pages get: `(text, weight, rgi)`, grouped by kind of sequence so that the datasets
+/// exercise every kind an RGI counter must handle (UTS #51: basic emoji, keycaps, flags, tag
+/// sequences, modifier sequences, ZWJ sequences) with realistic frequencies.
+///
+/// Weights are roughly per mille of emoji occurrences (the table is sampled with an alias table,
+/// so only their ratios matter). They are calibrated on Unicode's frequency tally
+/// (`emoji-freq.txt` of unicodetools: 1.3 G occurrences of 842 single code points, counted on
+/// Twitter years ago): 😂 is by far the most used face, then 😍 😘 😊 👌 😁 😭 💕 👍 😉 …, with
+/// emoji newer than the tally (🤣 🥰 🥺 🤦 🤷 🥳 🫶 …) placed by their rank in Unicode's 2021
+/// frequency list. The tally's top entries, the bare text symbols ♥ (12 %) and ☺ (5 %), belong to
+/// an era of feature phones; here ❤️ (with U+FE0F) is the common heart and the bare forms keep a
+/// smaller, still realistic share. Shares by kind: single 67 %, with FE0F 10 %, web symbols 10 %,
+/// not RGI 3.7 %, ZWJ 3.6 %, modifier 3.2 %, flags 1.7 %, keycaps 0.5 %, tag flags 0.1 %.
+///
+/// `rgi` says whether the entry is one RGI emoji, and then the page counts it as one match of
+/// itself in [`Page::emoji_counts`]; entries marked [`NOT_RGI`] are inserted but give no match.
+/// Both claims hold for an entry repeated any number of times ("🔥🔥🔥", "🇺🇸🇺🇸", "♥♥"): no entry
+/// starts with something that would extend the end of the one before it (a skin-tone modifier,
+/// U+FE0F, U+20E3, a ZWJ, a tag), and none is a lone modifier or regional indicator, which would
+/// combine with whatever touches it ("👍" then "🏻" is the one emoji "👍🏻", two indicators are a
+/// flag). `tests/emoji.rs` checks every entry, alone and repeated next to text, against Unicode's
+/// `emoji-test.txt` when it is available.
+pub const EMOJI: &[(&str, f64, bool)] = &[
+    // Single code points with emoji presentation (no selector needed), the most used first.
+    ("😂", 75.0, RGI),
+    ("🤣", 38.0, RGI),
+    ("😭", 30.0, RGI),
+    ("😍", 28.0, RGI),
+    ("👍", 26.0, RGI),
+    ("😘", 24.0, RGI),
+    ("😊", 24.0, RGI),
+    ("🙏", 20.0, RGI),
+    ("🥰", 20.0, RGI),
+    ("🔥", 20.0, RGI),
+    ("😁", 17.0, RGI),
+    ("🥺", 14.0, RGI),
+    ("💕", 12.0, RGI),
+    ("🎉", 12.0, RGI),
+    ("👌", 11.0, RGI),
+    ("😅", 10.0, RGI),
+    ("😉", 10.0, RGI),
+    ("😔", 10.0, RGI),
+    ("🙄", 9.0, RGI),
+    ("🤔", 9.0, RGI),
+    ("😒", 8.0, RGI),
+    ("😏", 8.0, RGI),
+    ("😳", 8.0, RGI),
+    ("😎", 8.0, RGI),
+    ("👏", 8.0, RGI),
+    ("🤗", 7.0, RGI),
+    ("✨", 7.0, RGI),
+    ("🙂", 7.0, RGI),
+    ("😩", 7.0, RGI),
+    ("💯", 7.0, RGI),
+    ("👀", 6.0, RGI),
+    ("🙈", 6.0, RGI),
+    ("😆", 6.0, RGI),
+    ("😢", 6.0, RGI),
+    ("💀", 6.0, RGI),
+    ("💪", 6.0, RGI),
+    ("🥳", 5.0, RGI),
+    ("🎂", 5.0, RGI),
+    ("😡", 5.0, RGI),
+    ("😜", 5.0, RGI),
+    ("😋", 5.0, RGI),
+    ("🙌", 5.0, RGI),
+    ("😄", 5.0, RGI),
+    ("💜", 5.0, RGI),
+    ("💖", 5.0, RGI),
+    ("🤦", 5.0, RGI),
+    ("🤷", 5.0, RGI),
+    ("😌", 4.0, RGI),
+    ("💔", 4.0, RGI),
+    ("💙", 4.0, RGI),
+    ("💗", 4.0, RGI),
+    ("🤩", 4.0, RGI),
+    ("👋", 4.0, RGI),
+    ("🌹", 4.0, RGI),
+    ("😃", 4.0, RGI),
+    ("😴", 3.0, RGI),
+    ("😱", 3.0, RGI),
+    ("🎶", 3.0, RGI),
+    ("💞", 3.0, RGI),
+    ("😀", 3.0, RGI),
+    ("🤭", 2.0, RGI),
+    ("🫶", 2.0, RGI),
+    ("🥲", 2.0, RGI),
+    ("😇", 2.0, RGI),
+    ("😬", 2.0, RGI),
+    ("🤪", 2.0, RGI),
+    ("🌸", 2.0, RGI),
+    ("💋", 2.0, RGI),
+    ("🎈", 2.0, RGI),
+    ("💐", 2.0, RGI),
+    ("🫠", 1.0, RGI),
+    ("🩷", 1.0, RGI),
+    // Text-default symbols written with U+FE0F, the form that is RGI (fully-qualified).
+    ("❤️", 52.0, RGI),
+    ("☺️", 7.0, RGI),
+    ("♥️", 6.0, RGI),
+    ("✌️", 5.0, RGI),
+    ("✔️", 5.0, RGI),
+    ("➡️", 4.0, RGI),
+    ("☀️", 3.0, RGI),
+    ("❣️", 2.0, RGI),
+    ("☝️", 2.0, RGI),
+    ("▶️", 2.0, RGI),
+    ("⚠️", 2.0, RGI),
+    ("☎️", 1.5, RGI),
+    ("✈️", 1.5, RGI),
+    ("☑️", 1.0, RGI),
+    ("⬇️", 1.0, RGI),
+    ("❄️", 1.0, RGI),
+    ("✍️", 1.0, RGI),
+    ("©️", 1.0, RGI),
+    ("®️", 0.5, RGI),
+    ("™️", 0.5, RGI),
+    // Not RGI as written: the same symbols without U+FE0F (unqualified). Real text is full of
+    // them: the bare ♥ U+2665 and ☺ U+263A top Unicode's tally, many keyboards send ❤ U+2764
+    // without the selector, and ✔ ™ ✌ are ordinary text characters to most software. An RGI
+    // counter must not count them (none contains an RGI sequence, so they give no match at all,
+    // also when repeated), and they test exactly that.
+    ("❤", 12.0, NOT_RGI),
+    ("♥", 10.0, NOT_RGI),
+    ("☺", 5.0, NOT_RGI),
+    ("✔", 4.0, NOT_RGI),
+    ("™", 3.0, NOT_RGI),
+    ("✌", 2.0, NOT_RGI),
+    // Emoji modifier sequences: an emoji base followed by a skin-tone modifier (one emoji).
+    ("👍🏻", 4.0, RGI),
+    ("👍🏼", 3.0, RGI),
+    ("👍🏽", 3.0, RGI),
+    ("👍🏾", 2.0, RGI),
+    ("👍🏿", 1.0, RGI),
+    ("🙏🏻", 2.0, RGI),
+    ("🙏🏽", 2.0, RGI),
+    ("🙏🏾", 2.0, RGI),
+    ("👏🏼", 2.0, RGI),
+    ("👋🏽", 1.5, RGI),
+    ("👏🏽", 1.0, RGI),
+    ("💪🏽", 1.0, RGI),
+    ("💪🏾", 1.0, RGI),
+    ("👌🏻", 1.0, RGI),
+    ("🙌🏾", 1.0, RGI),
+    ("✌🏻", 1.0, RGI),
+    ("🤞🏼", 1.0, RGI),
+    ("🤙🏽", 0.5, RGI),
+    ("🤷🏻", 0.5, RGI),
+    ("👊🏿", 0.5, RGI),
+    // ZWJ sequences: gender (🤦‍♀️), skin tone and gender (🤷🏽‍♂️), professions with skin tone
+    // (👩🏽‍💻), families, couples, hearts (❤️‍🔥), flags (🏳️‍🌈 🏳️‍⚧️), a hair component (👩‍🦰),
+    // two skin tones in one sequence (🧑🏻‍🤝‍🧑🏽) and Emoji 15.1 sequences (🐦‍🔥 🏃‍➡️).
+    ("🤦‍♀️", 5.0, RGI),
+    ("🤷‍♀️", 5.0, RGI),
+    ("🤦‍♂️", 3.0, RGI),
+    ("🤷‍♂️", 3.0, RGI),
+    ("❤️‍🔥", 2.0, RGI),
+    ("🏳️‍🌈", 1.5, RGI),
+    ("🤦🏻‍♀️", 1.0, RGI),
+    ("🤦🏽‍♂️", 1.0, RGI),
+    ("🤷🏽‍♂️", 1.0, RGI),
+    ("🤷🏻‍♀️", 1.0, RGI),
+    ("🙋‍♀️", 1.0, RGI),
+    ("💁‍♀️", 1.0, RGI),
+    ("❤️‍🩹", 1.0, RGI),
+    ("😮‍💨", 1.0, RGI),
+    ("👩‍💻", 1.0, RGI),
+    ("👨‍💻", 1.0, RGI),
+    ("👩🏽‍💻", 0.5, RGI),
+    ("🧑‍💻", 0.5, RGI),
+    ("🏳️‍⚧️", 0.5, RGI),
+    ("🙆‍♀️", 0.5, RGI),
+    ("🏃‍♂️", 0.5, RGI),
+    ("😵‍💫", 0.5, RGI),
+    ("👨‍👩‍👧‍👦", 0.5, RGI),
+    ("👨‍👩‍👧", 0.3, RGI),
+    ("👩‍❤️‍👨", 0.3, RGI),
+    ("👨‍❤️‍👨", 0.2, RGI),
+    ("🧑‍🤝‍🧑", 0.2, RGI),
+    ("🧑🏻‍🤝‍🧑🏽", 0.1, RGI),
+    ("👩‍🦰", 0.2, RGI),
+    ("👁️‍🗨️", 0.2, RGI),
+    ("🐻‍❄️", 0.2, RGI),
+    ("🐦‍🔥", 0.2, RGI),
+    ("🏃‍➡️", 0.1, RGI),
+    // Keycap sequences (digit or # or *, U+FE0F, U+20E3) and the single code point 🔟.
+    ("1️⃣", 1.5, RGI),
+    ("2️⃣", 1.0, RGI),
+    ("#️⃣", 1.0, RGI),
+    ("3️⃣", 0.8, RGI),
+    ("🔟", 0.3, RGI),
+    ("0️⃣", 0.3, RGI),
+    ("*️⃣", 0.2, RGI),
+    // Flags: regional-indicator pairs (repeats such as 🇺🇸🇺🇸 pair up again, as they should).
+    ("🇺🇸", 3.0, RGI),
+    ("🇬🇧", 1.5, RGI),
+    ("🇧🇷", 1.5, RGI),
+    ("🇮🇳", 1.2, RGI),
+    ("🇩🇪", 0.8, RGI),
+    ("🇫🇷", 0.8, RGI),
+    ("🇺🇦", 0.8, RGI),
+    ("🇯🇵", 0.6, RGI),
+    ("🇪🇸", 0.6, RGI),
+    ("🇮🇹", 0.6, RGI),
+    ("🇨🇦", 0.6, RGI),
+    ("🇲🇽", 0.6, RGI),
+    ("🇳🇬", 0.5, RGI),
+    ("🇵🇭", 0.5, RGI),
+    ("🇮🇩", 0.4, RGI),
+    ("🇰🇷", 0.4, RGI),
+    ("🇹🇷", 0.4, RGI),
+    ("🇦🇷", 0.4, RGI),
+    ("🇪🇺", 0.3, RGI),
+    ("🇵🇰", 0.3, RGI),
+    ("🇿🇦", 0.3, RGI),
+    // Tag-sequence flags (🏴 + tag letters + cancel tag): England, Scotland, Wales.
+    ("🏴󠁧󠁢󠁥󠁮󠁧󠁿", 0.6, RGI),
+    ("🏴󠁧󠁢󠁳󠁣󠁴󠁿", 0.3, RGI),
+    ("🏴󠁧󠁢󠁷󠁬󠁳󠁿", 0.2, RGI),
+    // What shops, listings and contact pages use ("👉 Call now", "✅ Free shipping").
+    ("👉", 12.0, RGI),
+    ("✅", 12.0, RGI),
+    ("⭐", 6.0, RGI),
+    ("📞", 5.0, RGI),
+    ("📧", 4.0, RGI),
+    ("📍", 4.0, RGI),
+    ("🚀", 4.0, RGI),
+    ("👇", 4.0, RGI),
+    ("⚡", 3.0, RGI),
+    ("🌟", 3.0, RGI),
+    ("📌", 3.0, RGI),
+    ("🎁", 3.0, RGI),
+    ("💡", 3.0, RGI),
+    ("❌", 3.0, RGI),
+    ("🏠", 2.0, RGI),
+    ("💰", 2.0, RGI),
+    ("🛒", 2.0, RGI),
+    ("📱", 2.0, RGI),
+    ("⏰", 2.0, RGI),
+    ("📢", 2.0, RGI),
+    ("❗", 2.0, RGI),
+    ("📅", 2.0, RGI),
+    ("🌍", 2.0, RGI),
+    ("💥", 2.0, RGI),
+    ("🆕", 1.0, RGI),
+    ("🚚", 1.0, RGI),
+    ("📦", 1.0, RGI),
+    ("🔗", 1.0, RGI),
+    ("👆", 1.0, RGI),
+    ("⬆️", 1.0, RGI),
 ];
+
+/// Chance that an insertion repeats its emoji once more ("🔥🔥🔥"), up to three more times.
+const EMOJI_REPEAT_P: f64 = 0.15;
+/// Mean emoji per insertion: `1 + p + p^2 + p^3` for [`EMOJI_REPEAT_P`].
+const EMOJI_MEAN_REPS: f64 = 1.0
+    + EMOJI_REPEAT_P
+    + EMOJI_REPEAT_P * EMOJI_REPEAT_P
+    + EMOJI_REPEAT_P * EMOJI_REPEAT_P * EMOJI_REPEAT_P;
 
 fn emoji_table() -> &'static AliasTable {
     static T: OnceLock<AliasTable> = OnceLock::new();
     T.get_or_init(|| AliasTable::new(&EMOJI.iter().map(|e| e.1).collect::<Vec<_>>()))
 }
 
-/// Share of pages that carry emoji at all: real web text has them clustered on few pages (social,
-/// shops), so at web-like densities most pages have none; at tweet-like densities most have some.
+/// Share of pages (of mean length) that carry emoji at all: real web text has them clustered on
+/// few pages (social, shops), so at web-like densities (up to 25/MB) only one page in twenty has
+/// any; the share grows with the density, and from 500/MB on (tweet-like text) every page has
+/// some (see `PageBuilder::start_emoji`). The clustering is what makes a file's density random:
+/// on 4 MiB the spread (1 sd over 12 seeds) is 28 % at 10/MB, where ~40 emoji sit on ~30 pages,
+/// 7 % at 100/MB, 1.7 % at 1,000/MB and 0.6 % at 10,000/MB; the mean is within 3 % of the
+/// nominal density. (Generator 4 picked one page in twenty at any length up to 100/MB, so a
+/// few long pages decided a file's count: ~30 % spread at 100/MB.)
 fn emoji_page_share(density: f64) -> f64 {
-    (density / 2000.0).clamp(0.05, 1.0)
+    (density / 500.0).clamp(0.05, 1.0)
 }
 
 pub(crate) const EN_MONTHS: [&str; 12] = [
@@ -309,8 +546,17 @@ struct PageBuilder<'c> {
     text: String,
     blocks: Vec<Block>,
     emoji: u32,
-    /// Bytes of text left before the next emoji (infinite for emoji-free pages).
+    emoji_counts: BTreeMap<&'static str, u32>,
+    /// Bytes of `text` that are inserted emoji and their separating spaces.
+    emoji_bytes: usize,
+    /// Bytes of lines written in the second language (without emoji).
+    second_bytes: usize,
+    /// The emoji process: its own stream, so that everything else about the page is the same at
+    /// every density (see `start_emoji`).
+    emoji_rng: Rng,
+    /// Bytes of text left before the next insertion (infinite for emoji-free pages).
     emoji_gap: f64,
+    /// Mean bytes of text from one insertion to the next.
     emoji_mean_gap: f64,
 }
 
@@ -326,13 +572,6 @@ impl<'c> PageBuilder<'c> {
         } else {
             None
         };
-        let share = emoji_page_share(corpus.emoji_per_mb);
-        let (emoji_mean_gap, emoji_gap) = if corpus.emoji_per_mb > 0.0 && rng.chance(share) {
-            let mean = 1e6 * share / corpus.emoji_per_mb;
-            (mean, rng.exponential(mean))
-        } else {
-            (f64::INFINITY, f64::INFINITY)
-        };
         let second_rng = Rng::from_parts(&[seed, TAG_SECONDARY]);
         PageBuilder {
             corpus,
@@ -343,13 +582,53 @@ impl<'c> PageBuilder<'c> {
             text: String::new(),
             blocks: Vec::new(),
             emoji: 0,
-            emoji_gap,
-            emoji_mean_gap,
+            emoji_counts: BTreeMap::new(),
+            emoji_bytes: 0,
+            second_bytes: 0,
+            emoji_rng: Rng::from_parts(&[seed, TAG_EMOJI]),
+            emoji_gap: f64::INFINITY,
+            emoji_mean_gap: f64::INFINITY,
         }
     }
 
     fn rng(&mut self) -> &mut Rng {
         &mut self.w.rng
+    }
+
+    /// Decides whether this page of about `target` bytes carries emoji, and starts their process.
+    ///
+    /// Real web text has emoji clustered on few pages, so a page carries any with a chance that
+    /// grows with its length, as if each [`BODY_MEAN_BYTES`] of it did with probability
+    /// [`emoji_page_share`]: `p = 1 - (1 - share)^(target / mean)`. A carrying page gets emoji at
+    /// the rate `density / p` (exponential gaps between insertions), so every page contributes
+    /// `density * length` in expectation and the density is exact on average. Scaling `p` with the
+    /// length, rather than picking pages at a fixed rate, keeps the long pages from deciding the
+    /// whole file's count: that halves the spread of a 4 MiB file's density at web-like rates.
+    ///
+    /// All draws come from the page's own emoji stream, and emoji bytes do not count towards the
+    /// page's size ([`Self::base_len`]): a page's text, URL and size are the same at every density,
+    /// only the inserted emoji differ (the density sweep compares like with like).
+    fn start_emoji(&mut self, target: usize) {
+        let density = self.corpus.emoji_per_mb;
+        if density <= 0.0 {
+            return;
+        }
+        let share = emoji_page_share(density);
+        let p = if share >= 1.0 {
+            1.0
+        } else {
+            let units = target as f64 / BODY_MEAN_BYTES;
+            1.0 - prng::exp(units * prng::ln(1.0 - share))
+        };
+        if p > 0.0 && self.emoji_rng.chance(p) {
+            self.emoji_mean_gap = 1e6 * p * EMOJI_MEAN_REPS / density;
+            self.emoji_gap = self.emoji_rng.exponential(self.emoji_mean_gap);
+        }
+    }
+
+    /// Length of the text without the inserted emoji: what the page's size model fills.
+    fn base_len(&self) -> usize {
+        self.text.len() - self.emoji_bytes
     }
 
     /// Appends `line` as a block, inserting emoji where the page's emoji process says so.
@@ -358,16 +637,24 @@ impl<'c> PageBuilder<'c> {
             return;
         }
         let start = self.text.len() as u32;
-        self.emoji_gap -= line.len() as f64;
+        // Every byte of the text counts towards the gap, the '\n' too (and, in `push_emoji`, the
+        // emoji and its separating space), so the density is exact per byte of page text.
+        self.emoji_gap -= (line.len() + 1) as f64;
         if self.emoji_gap <= 0.0 && kind == BlockKind::ListItem {
             self.push_emoji();
             self.text.push(' ');
+            self.emoji_bytes += 1;
         }
         self.text.push_str(line);
-        // The cap only matters for absurd densities (it keeps a line finite); real specs never hit it.
+        if lang == 1 {
+            self.second_bytes += line.len();
+        }
+        // The cap keeps a line finite at absurd densities; a deficit it leaves is paid on the
+        // next line, so it does not lower the density (only a page's last line can lose some).
         let mut runs = 0;
         while self.emoji_gap <= 0.0 && runs < 64 {
             self.text.push(' ');
+            self.emoji_bytes += 1;
             self.push_emoji();
             runs += 1;
         }
@@ -381,18 +668,32 @@ impl<'c> PageBuilder<'c> {
         });
     }
 
+    /// Appends one emoji, sometimes repeated ("🔥🔥🔥", as emoji-rich pages do), and records it.
+    ///
+    /// The adjacency rule that keeps [`Page::emoji_counts`] exact: an insertion is always
+    /// separated from the text by a space or a line end (`push_line` writes `emoji + ' ' + line`
+    /// or `line + ' ' + emoji`, and `' ' + emoji` between two insertions), and spaces and line ends
+    /// belong to no emoji sequence; the text itself holds no RGI emoji and nothing that combines
+    /// into one (its only Emoji-property character is ©, never followed by U+FE0F). So only an
+    /// entry's repeats touch each other, and [`EMOJI`] holds no entry whose repeats merge.
     fn push_emoji(&mut self) {
-        // Emoji-rich pages repeat them ("🔥🔥🔥") now and then.
-        let e = EMOJI[emoji_table().sample(&mut self.w.rng)].0;
-        let reps = 1 + self.w.rng.geometric(0.15, 3);
+        let (e, _, rgi) = EMOJI[emoji_table().sample(&mut self.emoji_rng)];
+        let reps = 1 + self.emoji_rng.geometric(EMOJI_REPEAT_P, 3);
         for _ in 0..reps {
             self.text.push_str(e);
-            self.emoji += 1;
         }
-        let mean = self.emoji_mean_gap;
-        // The emoji's own bytes count towards the text, so the density is exact per MB of text.
+        self.emoji += reps;
+        self.emoji_bytes += e.len() * reps as usize;
+        if rgi {
+            *self.emoji_counts.entry(e).or_insert(0) += reps;
+        }
+        // Insertions are a Poisson process over the bytes of the text (the emoji's own bytes and
+        // separating space included): memoryless gaps, independent of how many repeats came, so
+        // the count is unbiased on every page, short ones too. (Scaling the gap by the repeats, as
+        // generator 4 did, made the first insertion of a page come early on average: +20 % at
+        // 10/MB, where a carrying page holds one or two.)
         self.emoji_gap +=
-            self.w.rng.exponential(mean) * reps as f64 - (e.len() as u32 * reps) as f64;
+            self.emoji_rng.exponential(self.emoji_mean_gap) - (e.len() * reps as usize + 1) as f64;
     }
 
     /// The first draws of a page: size target, fetch time, address, site name, title and URL.
@@ -451,6 +752,7 @@ impl<'c> PageBuilder<'c> {
         } = self.head();
         let script = self.w.script();
         let mut line = String::new();
+        self.start_emoji(target);
         self.push_line(BlockKind::Title, 0, &title);
 
         // Header navigation, often repeated in the footer.
@@ -530,7 +832,7 @@ impl<'c> PageBuilder<'c> {
             })
             .collect();
         let mut item = 0u32;
-        while self.text.len() < main_target {
+        while self.base_len() < main_target {
             line.clear();
             let intro = item < 2 && kind != PageKind::Shop;
             match kind {
@@ -614,14 +916,9 @@ impl<'c> PageBuilder<'c> {
         let mut lang_indices = vec![text::language_index(self.w.vocab.lang.code).unwrap()];
         if let Some(s) = &self.second {
             // CLD2 only reports a second language when it covers a real share of the text.
-            let covered = self
-                .blocks
-                .iter()
-                .filter(|b| b.lang == 1)
-                .map(|b| (b.end - b.start) as usize)
-                .sum::<usize>();
+            // (Measured without the emoji, so that it does not depend on the density.)
             lang_indices.push(text::language_index(s.vocab.lang.code).unwrap());
-            if covered * 20 > self.text.len() {
+            if self.second_bytes * 20 > self.base_len() {
                 languages.push(s.vocab.lang.code);
             }
         }
@@ -642,6 +939,7 @@ impl<'c> PageBuilder<'c> {
             text: self.text,
             blocks: self.blocks,
             emoji: self.emoji,
+            emoji_counts: self.emoji_counts,
             ip,
             seed: self.seed,
         }

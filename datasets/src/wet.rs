@@ -48,6 +48,35 @@ pub struct DecompressSummary {
     pub sha256: String,
 }
 
+/// The expected result of gluebench's emoji task: the RGI emoji (UTS #51 `RGI_Emoji`, Unicode
+/// Emoji 17.0) in the decompressed stream, matched leftmost-longest over code points. Summed from
+/// what the generator inserted ([`Page::emoji_counts`]), not by scanning the output: headers are
+/// ASCII and the page text holds no emoji but the inserted ones (tested against Unicode's list).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmojiSummary {
+    /// Matches in all.
+    pub total: u64,
+    /// Different emoji matched (the number of keys of `counts`).
+    pub distinct: u64,
+    /// U+FFFD substitutions a decoder makes: always 0, the generated text is valid UTF-8.
+    pub replacements: u64,
+    /// Matches per emoji, only nonzero ones, keys in code point order (the byte order of UTF-8).
+    pub counts: BTreeMap<String, u64>,
+}
+
+impl EmojiSummary {
+    /// Adds one page's counts.
+    pub fn add(&mut self, counts: &BTreeMap<&'static str, u32>) {
+        for (&e, &n) in counts {
+            if n > 0 {
+                *self.counts.entry(e.to_string()).or_insert(0) += n as u64;
+                self.total += n as u64;
+            }
+        }
+        self.distinct = self.counts.len() as u64;
+    }
+}
+
 /// Everything known after writing a file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WetReport {
@@ -58,10 +87,23 @@ pub struct WetReport {
     pub compressed_sha256: String,
     /// Pages written (`members - 1`: the first member is the warcinfo record).
     pub pages: u64,
-    /// Emoji sequences inserted over all pages.
+    /// Emoji sequences inserted over all pages, RGI or not (see [`crate::page::EMOJI`]).
     pub emoji: u64,
+    /// Bytes of page text over all pages (the records' bodies): what
+    /// [`WetSpec::emoji_per_mb`] is a density of.
+    pub text_bytes: u64,
+    /// The expected result of gluebench's emoji task on the file.
+    pub emoji_summary: EmojiSummary,
     /// `(offset, length)` of each gzip member in the file, if asked for (a CDXJ index needs them).
     pub member_index: Option<Vec<(u64, u64)>>,
+}
+
+impl WetReport {
+    /// Emoji inserted per 10^6 bytes of page text: the density achieved, to compare with the
+    /// spec's [`WetSpec::emoji_per_mb`] (pages carry emoji at random, so a file is off by some).
+    pub fn emoji_per_mb(&self) -> f64 {
+        self.emoji as f64 * 1e6 / self.text_bytes.max(1) as f64
+    }
 }
 
 /// Knobs that don't change the output.
@@ -186,6 +228,8 @@ struct Batch {
     gz: Vec<u8>,
     gz_ends: Vec<usize>,
     emoji: Vec<u32>,
+    emoji_counts: Vec<BTreeMap<&'static str, u32>>,
+    text_bytes: Vec<usize>,
 }
 
 fn build_batch(corpus: &Corpus, id: u64) -> Batch {
@@ -197,6 +241,8 @@ fn build_batch(corpus: &Corpus, id: u64) -> Batch {
         gz: Vec::with_capacity(BATCH as usize * 3 * 1024),
         gz_ends: Vec::with_capacity(BATCH as usize),
         emoji: Vec::with_capacity(BATCH as usize),
+        emoji_counts: Vec::with_capacity(BATCH as usize),
+        text_bytes: Vec::with_capacity(BATCH as usize),
     };
     for index in first..first + BATCH {
         // Common Crawl converts only successful HTML responses: redirects, errors, PDFs and
@@ -211,6 +257,8 @@ fn build_batch(corpus: &Corpus, id: u64) -> Batch {
         b.gz = gzip_member(&b.raw[start..], std::mem::take(&mut b.gz));
         b.gz_ends.push(b.gz.len());
         b.emoji.push(page.emoji);
+        b.text_bytes.push(page.text.len());
+        b.emoji_counts.push(page.emoji_counts);
     }
     b
 }
@@ -257,6 +305,8 @@ pub fn write_wet<W: Write>(
     let mut members = 0u64;
     let mut pages = 0u64;
     let mut emoji = 0u64;
+    let mut text_bytes = 0u64;
+    let mut emoji_summary = EmojiSummary::default();
     let mut index = opts.member_index.then(Vec::new);
 
     let mut info = Vec::new();
@@ -321,7 +371,10 @@ pub fn write_wet<W: Write>(
                     }
                     members += 1;
                     pages += 1;
+                    // Only the pages written count: the file stops at the target size.
                     emoji += b.emoji[k] as u64;
+                    text_bytes += b.text_bytes[k] as u64;
+                    emoji_summary.add(&b.emoji_counts[k]);
                     (r0, g0) = (r1, g1);
                     if raw_bytes >= spec.target_bytes {
                         stop.store(true, Ordering::Relaxed);
@@ -352,6 +405,8 @@ pub fn write_wet<W: Write>(
         compressed_sha256: hex(&out.sha.finalize()),
         pages,
         emoji,
+        text_bytes,
+        emoji_summary,
         member_index: index,
     })
 }

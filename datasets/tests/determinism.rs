@@ -55,13 +55,21 @@ fn different_seeds_differ() {
 /// the files on disk differ.
 #[test]
 fn pinned_hash_of_a_small_spec() {
-    const VERSION: u32 = 4;
-    const STREAM_SHA256: &str = "9c52bfe0efc02315fc0afee0e5e54f9c25833b393d285baf80b915deb650d411";
-    const FILE_SHA256: &str = "71e3337018d1f731e021c0600052d5b21034d18c1166280eff9cbf93eb9c1418";
+    const VERSION: u32 = 5;
+    const STREAM_SHA256: &str = "e2a1e7d7ad304a8a42d156af8f9f7bef5a42f03553c6ac04d0a2b5a9881d2744";
+    const FILE_SHA256: &str = "366267889ee5596ecafb5484eb8b5fda4c64f7f0cccf34990b6af33bac1e0133";
+    // The emoji task's expected result for it: (total, distinct, sha256 of the counts as JSON).
+    const EMOJI: (u64, u64, &str) = (
+        58,
+        37,
+        "28a38c05cfffc6e1c0f043041afc6eadbf556585cb6273422cd62b54c0c442f3",
+    );
     let (_, r) = generate_wet(&small(7));
+    let e = &r.emoji_summary;
+    let counts_sha = sha(serde_json::to_string(&e.counts).unwrap().as_bytes());
     println!(
-        "generator {GENERATOR_VERSION}: stream {} file {}",
-        r.summary.sha256, r.compressed_sha256
+        "generator {GENERATOR_VERSION}: stream {} file {} emoji ({}, {}, {counts_sha:?})",
+        r.summary.sha256, r.compressed_sha256, e.total, e.distinct
     );
     assert_eq!(
         GENERATOR_VERSION, VERSION,
@@ -74,6 +82,11 @@ fn pinned_hash_of_a_small_spec() {
     assert_eq!(
         r.compressed_sha256, FILE_SHA256,
         "compressed bytes changed: bump GENERATOR_VERSION and this pin together"
+    );
+    assert_eq!(
+        (e.total, e.distinct, counts_sha.as_str()),
+        EMOJI,
+        "the recorded emoji counts changed: bump GENERATOR_VERSION and this pin together"
     );
 }
 
@@ -115,11 +128,11 @@ fn crawl_outputs_do_not_depend_on_the_thread_count() {
 /// small CDXJ index and small WAT files. Update together with `GENERATOR_VERSION`.
 #[test]
 fn pinned_hashes_of_small_crawl_specs() {
-    const VERSION: u32 = 4;
-    const SEGMENT: &str = "4891487433411e7a7b00fd13cc0e163daf25fbe54c6903eb33783e0644771a8a";
-    const CDXJ: &str = "b5bb17438395cc3a789f8df0c75064dfb4f7d4359c11cf32d91643ff500ac2a5";
-    const WAT_JSONL: &str = "a77fa8fc97c1cddfdae1bfac1bae5bafae7cc978a5d8491d1823acd01cc42eb1";
-    const WAT_GZ: &str = "7feae7ead955a5064439c61d1a5a79e2cca22ab73cae6b0dbf4db19e6a9f1939";
+    const VERSION: u32 = 5;
+    const SEGMENT: &str = "53a53eb449831e794537996ee64104f9570975e14b55a2b175f372338f8810ea";
+    const CDXJ: &str = "96bc5044b05a903a9b02e79333bec2fd9b8965ddce48b1608e02ff7727ca6b0f";
+    const WAT_JSONL: &str = "a1c0e3ba1a534ec7f4f210ff7c4e8560a546d133a0576ea0c1a1a0a9b7d40d5f";
+    const WAT_GZ: &str = "34d4d04d203aa9c36c24a2249b687f6055aab04c376c7018549babafe9bc3baa";
     let (segment, _) = generate_segment(&SegmentSpec {
         seed: 7,
         segment: 2,

@@ -11,6 +11,7 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PySet, PyString, PyTuple};
 use rust_impls::decompress as rs;
+use rust_impls::emoji;
 use rust_impls::json;
 use serde_json::Value;
 use std::os::raw::c_int;
@@ -170,6 +171,67 @@ fn to_python<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
     })
 }
 
+// ---------------------------------------------------------------- emoji
+
+/// EmojiCounter(sequences: list[str], variant: str = "scanner"): a `rust_impls::emoji` counter
+/// built once for the set; only the nonzero counts cross the glue, keyed by the caller's own
+/// `str` objects (no new strings per call).
+#[pyclass(frozen)]
+struct EmojiCounter {
+    counter: Box<dyn emoji::Counter>,
+    keys: Vec<Py<PyString>>,
+}
+
+#[pymethods]
+impl EmojiCounter {
+    #[new]
+    #[pyo3(signature = (sequences, variant = "scanner"))]
+    fn new(sequences: Vec<Bound<'_, PyString>>, variant: &str) -> PyResult<Self> {
+        let Some((_, build)) = emoji::VARIANTS.iter().find(|(name, _)| *name == variant) else {
+            let names: Vec<_> = emoji::VARIANTS.iter().map(|(name, _)| *name).collect();
+            return Err(PyValueError::new_err(format!(
+                "unknown emoji variant {variant:?}; the variants are {names:?}"
+            )));
+        };
+        let set = emoji::EmojiSet {
+            version: String::new(),
+            sequences: sequences
+                .iter()
+                .map(|s| s.to_str().map(str::to_owned))
+                .collect::<PyResult<_>>()?,
+        };
+        Ok(EmojiCounter {
+            counter: build(&set),
+            keys: sequences.into_iter().map(Bound::unbind).collect(),
+        })
+    }
+
+    /// count(data: bytes) -> ({emoji: count}, replacements): the bytes are borrowed.
+    fn count<'py>(&self, py: Python<'py>, data: &[u8]) -> PyResult<(Bound<'py, PyDict>, u64)> {
+        let counts = py.detach(|| self.counter.count(data));
+        Ok((self.dict(py, &counts)?, counts.replacements))
+    }
+
+    /// count_str(text: str) -> {emoji: count}: counts the str's UTF-8, which CPython keeps
+    /// with the str once made (an ASCII str is its own UTF-8), so nothing is copied here.
+    fn count_str<'py>(&self, py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyDict>> {
+        let counts = py.detach(|| self.counter.count(text.as_bytes()));
+        self.dict(py, &counts)
+    }
+}
+
+impl EmojiCounter {
+    fn dict<'py>(&self, py: Python<'py>, counts: &emoji::Counts) -> PyResult<Bound<'py, PyDict>> {
+        let dict = PyDict::new(py);
+        for (key, &n) in self.keys.iter().zip(&counts.per_sequence) {
+            if n > 0 {
+                dict.set_item(key.bind(py), n)?;
+            }
+        }
+        Ok(dict)
+    }
+}
+
 #[pymodule]
 fn gluebench_rs(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // The harness refuses to time a module built with debug assertions (a debug build).
@@ -182,5 +244,6 @@ fn gluebench_rs(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(cdxj_dicts, m)?)?;
     m.add_function(wrap_pyfunction!(wat, m)?)?;
     m.add_function(wrap_pyfunction!(wat_dicts, m)?)?;
+    m.add_class::<EmojiCounter>()?;
     Ok(())
 }

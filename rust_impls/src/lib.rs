@@ -5,4 +5,5 @@
 //! the `rust` and `pyo3` tiers run exactly the same code and differ only by the glue.
 
 pub mod decompress;
+pub mod emoji;
 pub mod json;

@@ -17,6 +17,8 @@ pub fn task() -> Task {
         dataset: "wet-16m",
         small_dataset: "wet-1m",
         small_limit: 16 << 20,
+        more_datasets: vec![],
+        baselines: vec![],
         rust: VARIANTS
             .iter()
             .map(|&(name, decoder)| (name, runner(decoder)))

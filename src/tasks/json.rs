@@ -19,6 +19,8 @@ pub fn cdxj_task() -> Task {
         dataset: "cdxj-16m",
         small_dataset: "cdxj-1m",
         small_limit: 8 << 20,
+        more_datasets: vec![],
+        baselines: vec![],
         rust: CDXJ_VARIANTS
             .iter()
             .map(|&(name, parse)| -> (&'static str, RustRun) {
@@ -54,6 +56,8 @@ pub fn wat_task() -> Task {
         dataset: "wat-16m",
         small_dataset: "wat-1m",
         small_limit: 8 << 20,
+        more_datasets: vec![],
+        baselines: vec![],
         rust: WAT_VARIANTS
             .iter()
             .map(|&(name, parse)| -> (&'static str, RustRun) {

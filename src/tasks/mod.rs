@@ -3,6 +3,7 @@
 //! in `py_impls/<task>/`, the Rust ones in `rust_impls/src/<task>.rs`.
 
 pub mod decompress;
+pub mod emoji;
 pub mod json;
 
 use crate::task::{RustRun, Summary, TaskError};
@@ -19,6 +20,12 @@ pub struct Task {
     pub small_dataset: &'static str,
     /// `check` skips `small` variants on inputs larger than this (bytes) unless `--full`.
     pub small_limit: u64,
+    /// Further datasets `cargo bench` measures besides `dataset` (e.g. another regime, or a
+    /// sweep of one parameter); empty for most tasks.
+    pub more_datasets: Vec<MoreDataset>,
+    /// Reference points timed on every benchmarked dataset next to the tiers (not tiers: they
+    /// do not produce the task's output), e.g. the cost of just reading the buffer.
+    pub baselines: Vec<(&'static str, fn(&[u8]) -> u64)>,
     /// Rust implementations, the tier's pick first: (variant name, run).
     pub rust: Vec<(&'static str, RustRun)>,
     /// The expected summary for a user's own file comes from this variant (`tier/variant`).
@@ -31,6 +38,15 @@ pub struct Task {
     pub describe: fn(&Summary) -> String,
     /// Reads an input file the way every tier receives it.
     pub load: fn(&Path) -> Result<Loaded, TaskError>,
+}
+
+/// A dataset `cargo bench` measures besides the task's default one.
+pub struct MoreDataset {
+    pub dataset: &'static str,
+    /// Where the `small` (slow) variants are timed for this regime; `None`: they are not.
+    pub small: Option<&'static str>,
+    /// Only each tier's pick is timed here (a sweep point rather than a regime of its own).
+    pub picks_only: bool,
 }
 
 /// An input as the tiers receive it; `transformed` when it differs from the file (e.g. a
@@ -50,7 +66,12 @@ pub fn expected(ds: &gluebench_datasets::Dataset, task: &str) -> Summary {
 }
 
 pub fn all() -> Vec<Task> {
-    vec![decompress::task(), json::cdxj_task(), json::wat_task()]
+    vec![
+        decompress::task(),
+        json::cdxj_task(),
+        json::wat_task(),
+        emoji::task(),
+    ]
 }
 
 pub fn find(name: &str) -> Option<Task> {

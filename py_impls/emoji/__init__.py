@@ -1,0 +1,109 @@
+"""The ``emoji`` task: count RGI emoji in web text, leftmost-longest.
+
+Every tier is a function ``count(data: bytes) -> (counts, replacements)``:
+
+* ``data`` is UTF-8 text (the plain text of WET records, or any file). It is decoded with
+  each invalid sequence replaced by one U+FFFD per maximal subpart (Python's
+  ``errors="replace"``, Rust's ``String::from_utf8_lossy``). Invalid UTF-8 is not an error.
+* An emoji is an element of ``RGI_Emoji`` of Unicode Emoji ``EMOJI_VERSION`` (the set of
+  ``rgi.py``, written once by the harness; every tier loads that same file).
+* Matching is **leftmost-longest over code points**: scan left to right; at each position
+  take the longest RGI sequence that starts there and continue after it, else move one code
+  point on. So a family ZWJ sequence counts once, U+2764 without U+FE0F does not count, a lone
+  skin-tone modifier does (it is Basic_Emoji), and ``#`` only counts as the keycap ``#️⃣``.
+* ``counts``: a dict emoji -> number of matches (only emoji that occur); ``replacements``:
+  how many U+FFFD the decoding produced (a U+FFFD already in the input does not count), or
+  ``None`` for a variant given ``str`` (the decoding happened before it was called).
+
+Summary (what is compared between tiers): ``emoji_version``, ``total``, ``distinct``,
+``replacements`` and ``counts`` (sorted by code point). An empty input gives total 0.
+
+Variants with the option ``input`` receive, for every call, a fresh object made from the
+input by the function of that name here (``as_bytes`` or ``as_str``), outside the timing: a
+new ``str`` each time, so CPython's cached UTF-8 of a ``str`` never flatters a variant.
+Variants with ``known_mismatch`` follow other rules by design (the reason says which); the
+harness runs them and reports their differences instead of timing them.
+"""
+import os
+from pathlib import Path
+
+from .rgi import EMOJI_VERSION, parse
+
+SET_FILE = Path(os.environ.get("GLUEBENCH_EMOJI_SET")
+                or Path(__file__).resolve().parents[2] / ".venv/gluebench/rgi-emoji.txt")
+
+_set = None
+
+
+def emoji_set():
+    """(emoji_version, sorted list of sequences): the harness's set file, the one every tier
+    loads. Written here from the pinned package if the harness has not written it yet."""
+    global _set
+    if _set is None:
+        if not SET_FILE.exists():
+            from . import rgi
+            SET_FILE.parent.mkdir(parents=True, exist_ok=True)
+            rgi.main(["rgi", str(SET_FILE)])
+        _set = parse(SET_FILE.read_text(encoding="ascii"))
+    return _set
+
+
+def sequences():
+    return emoji_set()[1]
+
+
+def decode(data):
+    """``data`` decoded with U+FFFD replacement, and how many replacements that made."""
+    text = data.decode("utf-8", "replace")
+    return text, text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+
+
+def load(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def as_bytes(data):
+    """A new ``bytes`` object with the input's bytes."""
+    return bytes(bytearray(data))
+
+
+def as_str(data):
+    """A new ``str``: the input decoded with replacement."""
+    return data.decode("utf-8", "replace")
+
+
+def summarize(result):
+    counts, replacements = result
+    counts = {e: n for e, n in sorted(counts.items()) if n}
+    return {"emoji_version": emoji_set()[0], "total": sum(counts.values()), "distinct": len(counts),
+            "replacements": replacements, "counts": counts}
+
+
+# The tiers as (variant, "module:function", options), the tier's pick first.
+VARIANTS = {
+    "pure": [("dict-trie", "pure:count", {"small": True})],
+    "naive": [("slice-lookup", "naive:count", {"small": True})],
+    "hotpath": [
+        ("re-utf8-clusters", "hotpath:count", {}),
+        ("re-clusters", "hotpath:count_clusters", {}),
+        ("re-search+trie", "hotpath:count_search", {}),
+    ],
+    "ecosystem": [
+        ("ahocorasick_rs-bytes", "ecosystem:count", {}),
+        ("ahocorasick_rs-str", "ecosystem:count_str", {}),
+        ("pyahocorasick-utf8", "ecosystem:count_pyahocorasick", {}),
+        ("pyahocorasick-str", "ecosystem:count_pyahocorasick_str", {"small": True}),
+        ("regex-named-list", "ecosystem:count_regex", {"small": True}),
+        ("emoji.emoji_list", "ecosystem:count_emoji", {"small": True, "known_mismatch": (
+            "its own, larger set (unqualified and minimally-qualified emoji such as a lone U+2764"
+            " or U+00A9, Emoji 18.0) and no fallback to a shorter match")}),
+        ("emoji.emoji_list-rgi-only", "ecosystem:count_emoji_rgi", {"small": True, "known_mismatch": (
+            "longest match in its larger set, no fallback: a non-RGI match hides the RGI emoji"
+            " in it (U+1F3F3 ZWJ U+1F308 counts no rainbow)")}),
+    ],
+    "pyo3": [
+        ("scanner-bytes", "pyo3:count", {"input": "as_bytes"}),
+        ("scanner-str", "pyo3:count_str", {"input": "as_str"}),
+    ],
+}
