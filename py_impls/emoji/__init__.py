@@ -58,6 +58,33 @@ def decode(data):
     return text, text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
 
 
+def utf8(data, chunk=1 << 14):
+    """``data`` as valid UTF-8 bytes (``data`` itself unless decoding replaced something) and
+    the number of replacements. Faster than ``decode`` for a tier that matches bytes: it
+    decodes only the chunks that are not ASCII, and never builds one big ``str`` (a single
+    emoji makes that 4 bytes per character). Chunks end after a newline, which no invalid
+    sequence spans, so the replacements are those of decoding the whole."""
+    replacements, fixed, pos, n, find = 0, [], 0, len(data), data.find
+    while pos < n:
+        end = find(b"\n", pos + chunk) + 1 or n
+        piece = data[pos:end]
+        if not piece.isascii():
+            text = piece.decode("utf-8", "replace")
+            bad = text.count("\ufffd") - piece.count(b"\xef\xbf\xbd")
+            if bad:
+                replacements += bad
+                fixed.append((pos, end, text.encode()))
+        pos = end
+    if not fixed:
+        return data, 0
+    out, last = [], 0
+    for start, stop, good in fixed:
+        out += (data[last:start], good)
+        last = stop
+    out.append(data[last:])
+    return b"".join(out), replacements
+
+
 def load(path):
     with open(path, "rb") as f:
         return f.read()

@@ -2,7 +2,8 @@
 
 ``ahocorasick_rs`` (the Rust ``aho-corasick`` crate) has the task's rule built in:
 ``MatchKind.LeftmostLongest``, non-overlapping. The pick gives it the UTF-8 bytes, which are
-the input itself unless decoding replaced something: on valid UTF-8 the byte-wise
+the input itself unless decoding replaced something (``utf8`` checks them chunk by chunk,
+twice as fast as one ``decode`` of the whole): on valid UTF-8 the byte-wise
 leftmost-longest matches are the code-point-wise ones (a pattern starts on a lead byte and
 ends on a whole character). The ``str`` variant does the same on the decoded text, which the
 library has to encode to UTF-8 again. Both use its DFA, the fastest of its automata here.
@@ -26,7 +27,7 @@ import ahocorasick_rs
 import emoji
 import regex
 
-from . import decode, sequences
+from . import decode, sequences, utf8
 from .hotpath import START_CLASS
 
 SEQS = sequences()
@@ -40,14 +41,8 @@ _AC_STR = ahocorasick_rs.AhoCorasick(SEQS, matchkind=_LONGEST, implementation=_D
                                      store_patterns=True)
 
 
-def _utf8(data):
-    """The input decoded with replacement, as UTF-8 bytes: ``data`` itself when it was valid."""
-    text, replacements = decode(data)
-    return (text.encode() if replacements else data), replacements
-
-
 def count(data):
-    raw, replacements = _utf8(data)
+    raw, replacements = utf8(data)
     found = Counter(i for i, _, _ in _AC_BYTES.find_matches_as_indexes(raw))
     return {SEQS[i]: n for i, n in found.items()}, replacements
 
@@ -70,7 +65,7 @@ _PY_STR = _automaton(SEQS)
 
 
 def count_pyahocorasick(data):
-    raw, replacements = _utf8(data)
+    raw, replacements = utf8(data)
     found = Counter(i for _, i in _PY_BYTES.iter_long(raw.decode("latin-1")))
     return {SEQS[i]: n for i, n in found.items()}, replacements
 

@@ -47,7 +47,7 @@ def test_protocol_round_trip(tmp_path):
                          capture_output=True, text=True, timeout=60, check=True)
     hello, variants, prepared, timed, missing = map(json.loads, out.stdout.splitlines())
     assert hello["protocol"] == worker.PROTOCOL
-    assert {"tier": "pure", "variant": "inflate", "small": True} in variants["variants"]
+    assert {"tier": "pure", "variant": "inflate", "small": True, "known_mismatch": None} in variants["variants"]
     assert prepared["summary"]["members"] == 2 and prepared["summary"]["bytes"] == 1001
     assert timed["ok"] and timed["ns"] > 0
     assert not missing["ok"] and missing["error"]["kind"] == "unavailable"
@@ -56,3 +56,24 @@ def test_protocol_round_trip(tmp_path):
 def test_the_pyo3_module_is_a_release_build():
     gluebench_rs = pytest.importorskip("gluebench_rs", reason="built by `cargo test`'s bootstrap")
     assert gluebench_rs.DEBUG_ASSERTIONS is False
+
+
+def test_a_variant_with_an_input_option_gets_a_fresh_object_every_call(tmp_path, monkeypatch):
+    """The emoji task's str variant must never see the same ``str`` twice (its cached UTF-8
+    would flatter every call after the first); making it stays outside the timing."""
+    import types
+    seen = []
+    tier = types.ModuleType("py_impls.faketask.tier")
+    tier.count = lambda arg: seen.append(arg) or len(arg)
+    task = types.ModuleType("py_impls.faketask")
+    task.VARIANTS = {"pyo3": [("str", "tier:count", {"input": "as_str"})]}
+    task.load = lambda path: b"abc"
+    task.as_str = lambda data: data.decode() + "!"
+    task.summarize = lambda n: {"n": n}
+    monkeypatch.setitem(sys.modules, "py_impls.faketask", task)
+    monkeypatch.setitem(sys.modules, "py_impls.faketask.tier", tier)
+    w = worker.Worker()
+    prepared = w.prepare({"task": "faketask", "tier": "pyo3", "variant": "str", "input": "x"})
+    assert prepared["summary"] == {"n": 4}
+    assert w.time({"iters": 3})["ns"] > 0
+    assert seen == ["abc!"] * 4 and len({id(x) for x in seen}) == 4
