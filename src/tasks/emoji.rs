@@ -127,8 +127,11 @@ fn load(path: &Path) -> Result<Loaded, TaskError> {
         });
     }
     match rust_impls::decompress::decompress(&bytes) {
+        // Copied into ordinary memory: the decoder's buffer is backed by 2 MiB pages, which
+        // made the rust tier 10-30% faster than the same code reading a Python `bytes`
+        // (4 KiB pages). Both tiers must read the same kind of memory.
         Ok(out) => Ok(Loaded {
-            bytes: out.data,
+            bytes: out.data.as_slice().to_vec(),
             transformed: true,
         }),
         Err(e) => Err(TaskError {
