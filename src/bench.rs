@@ -170,7 +170,15 @@ impl Results {
         units: u64,
         outcome: Result<(), String>,
     ) {
-        self.record_row(v.tier.as_str(), &v.name, v.pick, dataset, regime, units, outcome);
+        self.record_row(
+            v.tier.as_str(),
+            &v.name,
+            v.pick,
+            dataset,
+            regime,
+            units,
+            outcome,
+        );
     }
 
     /// Records a baseline (`tier` "baseline"): a reference point, not a tier.
@@ -223,7 +231,9 @@ impl Results {
         let mut best: std::collections::HashMap<String, f64> = Default::default();
         for r in self.rows.iter().filter(|r| r["tier"] != "baseline") {
             if let Some(speed) = r["mb_per_s"].as_f64() {
-                let e = best.entry(r["regime"].as_str().unwrap_or("").to_string()).or_insert(0.0);
+                let e = best
+                    .entry(r["regime"].as_str().unwrap_or("").to_string())
+                    .or_insert(0.0);
                 *e = e.max(speed);
             }
         }

@@ -67,7 +67,7 @@ fn bootstrap() -> Result<PythonEnv, String> {
     fs::create_dir_all(&stamps).map_err(|e| e.to_string())?;
 
     let lockfile = root.join("py_impls/requirements.lock");
-    let deps = hash_files(&[lockfile.clone()])?;
+    let deps = hash_files(std::slice::from_ref(&lockfile))?;
     if read_stamp(&stamps, "requirements") != deps {
         progress(
             "[2/4] installing the pinned Python packages of py_impls/requirements.lock into .venv/",
@@ -98,7 +98,10 @@ fn bootstrap() -> Result<PythonEnv, String> {
         progress("[4/4] writing the RGI emoji set of the pinned `emoji` package to .venv/gluebench/rgi-emoji.txt");
         let mut write = Command::new(&python);
         write
-            .args(["-c", "import sys; from py_impls.emoji import rgi; rgi.main(sys.argv)"])
+            .args([
+                "-c",
+                "import sys; from py_impls.emoji import rgi; rgi.main(sys.argv)",
+            ])
             .arg(emoji_set_path())
             .current_dir(root)
             .env("PYTHONPATH", root);

@@ -179,7 +179,10 @@ fn check_one(
                     None => (Status::Mismatch, Some(TaskError::new("mismatch", diff))),
                     Some(why) => (
                         Status::Differs,
-                        Some(TaskError::new("differs", format!("differs as declared ({why}): {diff}"))),
+                        Some(TaskError::new(
+                            "differs",
+                            format!("differs as declared ({why}): {diff}"),
+                        )),
                     ),
                 };
             }

@@ -134,9 +134,10 @@ pub fn compare(expected: &Summary, got: &Summary) -> Result<(), String> {
         match got.get(key) {
             Some(Value::Null) => {}
             Some(have) if have == want => {}
-            Some(Value::Object(have)) if want.is_object() => {
-                diffs.push(format!("{key}: {}", map_diff(want.as_object().unwrap(), have)))
-            }
+            Some(Value::Object(have)) if want.is_object() => diffs.push(format!(
+                "{key}: {}",
+                map_diff(want.as_object().unwrap(), have)
+            )),
             Some(have) => diffs.push(format!(
                 "{key}: expected {}, got {}",
                 short(want),
@@ -162,7 +163,10 @@ fn map_diff(want: &Summary, have: &Summary) -> String {
         .into_iter()
         .filter(|k| want.get(*k) != have.get(*k))
         .map(|k| {
-            let (w, h) = (want.get(k).unwrap_or(&missing), have.get(k).unwrap_or(&missing));
+            let (w, h) = (
+                want.get(k).unwrap_or(&missing),
+                have.get(k).unwrap_or(&missing),
+            );
             format!("{k:?} expected {}, got {}", short(w), short(h))
         })
         .collect();

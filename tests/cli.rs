@@ -90,7 +90,14 @@ fn check_emoji_json_names_the_emoji_version() {
     let mut text = "so good 😂😂 ❤️ #️⃣ 👨‍👩‍👧 ".as_bytes().to_vec();
     text.push(0xff); // invalid UTF-8: a replacement, not an error
     std::fs::write(&path, text).unwrap();
-    let out = gluebench(&["check", "--task", "emoji", "--input", path.to_str().unwrap(), "--json"]);
+    let out = gluebench(&[
+        "check",
+        "--task",
+        "emoji",
+        "--input",
+        path.to_str().unwrap(),
+        "--json",
+    ]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "check failed: {stderr}");
     let doc: Value = serde_json::from_slice(&out.stdout).expect("one JSON document on stdout");
@@ -101,7 +108,10 @@ fn check_emoji_json_names_the_emoji_version() {
     assert_eq!(summary["counts"]["😂"], 2);
     assert_eq!(summary["replacements"], 1);
     for row in doc["tiers"].as_array().unwrap() {
-        assert!(matches!(row["status"].as_str(), Some("ok" | "differs")), "{row}");
+        assert!(
+            matches!(row["status"].as_str(), Some("ok" | "differs")),
+            "{row}"
+        );
         if row["status"] == "ok" {
             assert_eq!(row["summary"]["emoji_version"], "17.0", "{row}");
         }

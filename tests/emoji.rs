@@ -61,7 +61,10 @@ fn assert_counts(name: &str, data: &[u8], counts: &BTreeMap<String, u64>, replac
     );
 }
 
-fn tally(list: &[(&str, u64)]) -> BTreeMap<String, u64> {
+/// Hand-written counts: (emoji, how many).
+type Found<'a> = &'a [(&'a str, u64)];
+
+fn tally(list: Found) -> BTreeMap<String, u64> {
     let mut m = BTreeMap::new();
     for (e, n) in list {
         *m.entry(e.to_string()).or_insert(0) += n;
@@ -73,7 +76,11 @@ fn tally(list: &[(&str, u64)]) -> BTreeMap<String, u64> {
 fn the_set_is_rgi_emoji_of_the_pinned_version() {
     let set = set();
     assert_eq!(set.version, "17.0");
-    assert_eq!(set.sequences.len(), 3953, "RGI_Emoji 17.0 has 3,953 sequences");
+    assert_eq!(
+        set.sequences.len(),
+        3953,
+        "RGI_Emoji 17.0 has 3,953 sequences"
+    );
     let Some(shared) = shared_datasets() else {
         eprintln!("skipped the cross-check: ../shared/datasets is not here");
         return;
@@ -90,13 +97,20 @@ fn the_set_is_rgi_emoji_of_the_pinned_version() {
     let mut from_sequences = BTreeSet::new();
     for file in ["17.0_emoji-sequences.txt", "17.0_emoji-zwj-sequences.txt"] {
         let text = std::fs::read_to_string(shared.join("emoji").join(file)).unwrap();
-        for line in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+        for line in text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        {
             let cps = line.split(';').next().unwrap().trim();
             if let Some((a, b)) = cps.split_once("..") {
                 let (a, b) = (hex(a), hex(b));
                 from_sequences.extend((a..=b).map(|c| char::from_u32(c).unwrap().to_string()));
             } else {
-                from_sequences.insert(cps.split_whitespace().map(|c| char::from_u32(hex(c)).unwrap()).collect::<String>());
+                from_sequences.insert(
+                    cps.split_whitespace()
+                        .map(|c| char::from_u32(hex(c)).unwrap())
+                        .collect::<String>(),
+                );
             }
         }
     }
@@ -138,24 +152,52 @@ fn every_sequence_of_the_set_counts_once_in_every_tier() {
 fn adversarial_text_in_every_tier() {
     // Each line a case with its hand-written count; lines never merge (a newline is in no
     // sequence). The cases whose point is the end of the input get files of their own below.
-    let cases: &[(&[u8], &[(&str, u64)], u64)] = &[
+    let cases: &[(&[u8], Found, u64)] = &[
         (b"plain ASCII: 0123456789 # * no emoji", &[], 0),
         ("😀".as_bytes(), &[("😀", 1)], 0),
         ("👨‍👩‍👧‍👦 a family is one".as_bytes(), &[("👨‍👩‍👧‍👦", 1)], 0),
         ("❤ alone, then ❤️".as_bytes(), &[("❤️", 1)], 0),
-        ("☺ ☺️ © ©️ ™ ™️".as_bytes(), &[("☺️", 1), ("©️", 1), ("™️", 1)], 0),
-        ("🏻 a lone skin tone, 👍🏽 one emoji".as_bytes(), &[("🏻", 1), ("👍🏽", 1)], 0),
+        (
+            "☺ ☺️ © ©️ ™ ™️".as_bytes(),
+            &[("☺️", 1), ("©️", 1), ("™️", 1)],
+            0,
+        ),
+        (
+            "🏻 a lone skin tone, 👍🏽 one emoji".as_bytes(),
+            &[("🏻", 1), ("👍🏽", 1)],
+            0,
+        ),
         ("🇺🇸🇩 odd flags 🇺🇸🇩🇪🇫".as_bytes(), &[("🇺🇸", 2), ("🇩🇪", 1)], 0),
-        ("#️⃣ #⃣ 1️⃣2️⃣ 12\u{fe0f} *️⃣".as_bytes(), &[("#️⃣", 1), ("1️⃣", 1), ("2️⃣", 1), ("*️⃣", 1)], 0),
-        ("🏴󠁧󠁢󠁳󠁣󠁴󠁿 🏴\u{e0067}\u{e0062} cut tags".as_bytes(), &[("🏴󠁧󠁢󠁳󠁣󠁴󠁿", 1), ("🏴", 1)], 0),
+        (
+            "#️⃣ #⃣ 1️⃣2️⃣ 12\u{fe0f} *️⃣".as_bytes(),
+            &[("#️⃣", 1), ("1️⃣", 1), ("2️⃣", 1), ("*️⃣", 1)],
+            0,
+        ),
+        (
+            "🏴󠁧󠁢󠁳󠁣󠁴󠁿 🏴\u{e0067}\u{e0062} cut tags".as_bytes(),
+            &[("🏴󠁧󠁢󠁳󠁣󠁴󠁿", 1), ("🏴", 1)],
+            0,
+        ),
         ("🧑🏽‍💻 👩‍❤️‍💋‍👨 🫱🏻‍🫲🏿".as_bytes(), &[("🧑🏽‍💻", 1), ("👩‍❤️‍💋‍👨", 1), ("🫱🏻‍🫲🏿", 1)], 0),
-        ("👨‍🦖 is not RGI: two emoji".as_bytes(), &[("👨", 1), ("🦖", 1)], 0),
-        ("🏳‍🌈 lacks its FE0F, 🏳️‍🌈 does not".as_bytes(), &[("🌈", 1), ("🏳️‍🌈", 1)], 0),
+        (
+            "👨‍🦖 is not RGI: two emoji".as_bytes(),
+            &[("👨", 1), ("🦖", 1)],
+            0,
+        ),
+        (
+            "🏳‍🌈 lacks its FE0F, 🏳️‍🌈 does not".as_bytes(),
+            &[("🌈", 1), ("🏳️‍🌈", 1)],
+            0,
+        ),
         (b"\xf0\x9f\x98\x80\xff\xf0\x9f\x98\x80", &[("😀", 2)], 1),
         (b"cut \xf0\x9f\x98 smiley", &[], 1),
         (b"a surrogate \xed\xa0\x80 is three", &[], 3),
         (b"overlong \xc0\xaf slash", &[], 2),
-        (b"\xf0\x9f\x91\xa8\xe2\x80\x8d\xe2\x80\xf0\x9f\x91\xa9 ZWJ then a cut one", &[("👨", 1), ("👩", 1)], 1),
+        (
+            b"\xf0\x9f\x91\xa8\xe2\x80\x8d\xe2\x80\xf0\x9f\x91\xa9 ZWJ then a cut one",
+            &[("👨", 1), ("👩", 1)],
+            1,
+        ),
         ("a literal \u{fffd} is no replacement".as_bytes(), &[], 0),
     ];
     let mut data = Vec::new();
@@ -181,7 +223,7 @@ fn adversarial_text_in_every_tier() {
 
 #[test]
 fn the_end_of_the_input_cuts_cleanly_in_every_tier() {
-    let cases: &[(&str, &[u8], &[(&str, u64)], u64)] = &[
+    let cases: &[(&str, &[u8], Found, u64)] = &[
         ("empty", b"", &[], 0),
         ("zwj-at-end", "x👨\u{200d}".as_bytes(), &[("👨", 1)], 0),
         ("odd-flag-at-end", "🇺🇸🇩".as_bytes(), &[("🇺🇸", 1)], 0),
@@ -199,7 +241,10 @@ fn generated_datasets_match_what_their_generator_inserted() {
         let report = check(None, Some(dataset), None);
         assert!(report.expected_from.contains("generator"), "{dataset}");
         let expected = report.expected.as_ref().unwrap();
-        assert!(expected["total"].as_u64().unwrap() > 0, "{dataset}: no emoji");
+        assert!(
+            expected["total"].as_u64().unwrap() > 0,
+            "{dataset}: no emoji"
+        );
         assert_eq!(expected["emoji_version"], "17.0");
         assert_every_tier(&report, dataset);
         assert_no_failures(&report, dataset);
@@ -281,7 +326,13 @@ fn a_200_mb_single_line_works() {
     let report = check::run(&opts).expect("check runs");
     assert!(n > 1000);
     for tier in [Tier::Rust, Tier::Pyo3, Tier::Hotpath] {
-        assert!(report.rows.iter().any(|r| r.tier == tier && r.status == Status::Ok), "{tier}");
+        assert!(
+            report
+                .rows
+                .iter()
+                .any(|r| r.tier == tier && r.status == Status::Ok),
+            "{tier}"
+        );
     }
     assert_no_failures(&report, "200 MB line");
 }

@@ -102,9 +102,10 @@ pub fn bench_task(c: &mut Criterion, name: &str) {
                 .run_once(&task, v, input)
                 .and_then(|(secs, summary)| {
                     compare(&expected, &summary).map(|_| secs).map_err(|d| {
-                        let why = v.known_mismatch.as_deref().map_or(String::new(), |w| {
-                            format!("differs as declared ({w}): ")
-                        });
+                        let why = v
+                            .known_mismatch
+                            .as_deref()
+                            .map_or(String::new(), |w| format!("differs as declared ({w}): "));
                         gluebench::task::TaskError::new("mismatch", format!("{why}{d}"))
                     })
                 });

@@ -62,7 +62,9 @@ pub fn task() -> Task {
                 s["total"],
                 s["distinct"],
                 s["replacements"],
-                s.get("emoji_version").and_then(Value::as_str).unwrap_or("?")
+                s.get("emoji_version")
+                    .and_then(Value::as_str)
+                    .unwrap_or("?")
             )
         },
         load,
@@ -107,7 +109,10 @@ pub fn summary(set: &EmojiSet, counts: &Counts) -> Summary {
         .collect();
     found.sort();
     let total: u64 = found.iter().map(|(_, n)| n).sum();
-    let map: Map<String, Value> = found.iter().map(|(s, n)| (s.to_string(), json!(n))).collect();
+    let map: Map<String, Value> = found
+        .iter()
+        .map(|(s, n)| (s.to_string(), json!(n)))
+        .collect();
     let v = json!({
         "emoji_version": set.version, "total": total, "distinct": found.len(),
         "replacements": counts.replacements, "counts": map,

@@ -25,7 +25,7 @@ pub struct Task {
     pub more_datasets: Vec<MoreDataset>,
     /// Reference points timed on every benchmarked dataset next to the tiers (not tiers: they
     /// do not produce the task's output), e.g. the cost of just reading the buffer.
-    pub baselines: Vec<(&'static str, fn(&[u8]) -> u64)>,
+    pub baselines: Vec<(&'static str, Baseline)>,
     /// Rust implementations, the tier's pick first: (variant name, run).
     pub rust: Vec<(&'static str, RustRun)>,
     /// The expected summary for a user's own file comes from this variant (`tier/variant`).
@@ -39,6 +39,9 @@ pub struct Task {
     /// Reads an input file the way every tier receives it.
     pub load: fn(&Path) -> Result<Loaded, TaskError>,
 }
+
+/// A reference point over the input's bytes; what it returns only keeps it from being optimised out.
+pub type Baseline = fn(&[u8]) -> u64;
 
 /// A dataset `cargo bench` measures besides the task's default one.
 pub struct MoreDataset {
