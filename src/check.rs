@@ -2,7 +2,7 @@
 //! result, and print one row per variant (or one JSON document with `--json`).
 
 use crate::session::{Input, Session};
-use crate::task::{compare, Summary, TaskError, Tier, Variant};
+use crate::task::{Summary, TaskError, Tier, Variant};
 use crate::tasks::{self, Task};
 use serde_json::{json, Value};
 use std::io::IsTerminal;
@@ -174,17 +174,13 @@ fn check_one(
     match (session.run_once(task, v, input), expected) {
         (Ok((secs, summary)), Ok(want)) => {
             row.seconds = Some(secs);
-            if let Err(diff) = compare(want, &summary) {
-                (row.status, row.error) = match &v.known_mismatch {
-                    None => (Status::Mismatch, Some(TaskError::new("mismatch", diff))),
-                    Some(why) => (
-                        Status::Differs,
-                        Some(TaskError::new(
-                            "differs",
-                            format!("differs as declared ({why}): {diff}"),
-                        )),
-                    ),
+            if let Err(err) = v.verify(want, &summary) {
+                row.status = if err.kind == "differs" {
+                    Status::Differs
+                } else {
+                    Status::Mismatch
                 };
+                row.error = Some(err);
             }
             row.summary = Some(summary);
         }

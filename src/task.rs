@@ -114,7 +114,8 @@ pub struct Variant {
     /// Too slow for big inputs: timed on the task's small dataset, capped in `check`.
     pub small: bool,
     /// Follows other rules than the task's by design (why, in one line): it is run and its
-    /// differences are reported, but it is never timed and its disagreeing is not a failure.
+    /// differences are reported; its disagreeing is not a failure, and it is timed only where
+    /// it agrees.
     pub known_mismatch: Option<String>,
     pub engine: Engine,
 }
@@ -123,6 +124,15 @@ impl Variant {
     /// `tier/variant`, the name used in criterion ids, filters and reports.
     pub fn id(&self) -> String {
         format!("{}/{}", self.tier, self.name)
+    }
+
+    /// The gate: `got` must equal `expected`. A disagreement is a `mismatch`, or `differs`
+    /// (with the declared reason) for a `known_mismatch` variant.
+    pub fn verify(&self, expected: &Summary, got: &Summary) -> Result<(), TaskError> {
+        compare(expected, got).map_err(|diff| match &self.known_mismatch {
+            None => TaskError::new("mismatch", diff),
+            Some(why) => TaskError::new("differs", format!("differs as declared ({why}): {diff}")),
+        })
     }
 }
 

@@ -10,7 +10,6 @@
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 use gluebench::bench::{regimes, Results, Settings};
 use gluebench::session::{Input, Session};
-use gluebench::task::compare;
 use gluebench::tasks;
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -100,15 +99,7 @@ pub fn bench_task(c: &mut Criterion, name: &str) {
             // The gate: a variant whose output is wrong (or that fails) is reported, never timed.
             let gate = session
                 .run_once(&task, v, input)
-                .and_then(|(secs, summary)| {
-                    compare(&expected, &summary).map(|_| secs).map_err(|d| {
-                        let why = v
-                            .known_mismatch
-                            .as_deref()
-                            .map_or(String::new(), |w| format!("differs as declared ({w}): "));
-                        gluebench::task::TaskError::new("mismatch", format!("{why}{d}"))
-                    })
-                });
+                .and_then(|(secs, summary)| v.verify(&expected, &summary).map(|_| secs));
             let secs = match gate {
                 Ok(secs) => secs,
                 Err(e) => {

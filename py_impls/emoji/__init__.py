@@ -58,29 +58,33 @@ def decode(data):
     return text, text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
 
 
-def utf8(data, chunk=1 << 14):
-    """``data`` as valid UTF-8 bytes (``data`` itself unless decoding replaced something) and
-    the number of replacements. Faster than ``decode`` for a tier that matches bytes: it
-    decodes only the chunks that are not ASCII, and never builds one big ``str`` (a single
-    emoji makes that 4 bytes per character). Chunks end after a newline, which no invalid
-    sequence spans, so the replacements are those of decoding the whole."""
-    replacements, fixed, pos, n, find = 0, [], 0, len(data), data.find
+def utf8_chunks(data, chunk=1 << 14):
+    """``(start, end, text, replacements)`` for each chunk of ``data`` that is not ASCII:
+    ``text`` is the chunk as valid UTF-8 (the chunk itself unless decoding replaced something).
+    Chunks of about ``chunk`` bytes end after a newline, which no invalid sequence spans, so the
+    replacements add up to those of decoding the whole; ASCII chunks need no decoding at all,
+    and no one big ``str`` is built (a single emoji makes that 4 bytes per character)."""
+    pos, n, find = 0, len(data), data.find
     while pos < n:
         end = find(b"\n", pos + chunk) + 1 or n
         piece = data[pos:end]
         if not piece.isascii():
             text = piece.decode("utf-8", "replace")
             bad = text.count("\ufffd") - piece.count(b"\xef\xbf\xbd")
-            if bad:
-                replacements += bad
-                fixed.append((pos, end, text.encode()))
+            yield pos, end, (text.encode() if bad else piece), bad
         pos = end
-    if not fixed:
+
+
+def utf8(data):
+    """``data`` as valid UTF-8 bytes (``data`` itself unless decoding replaced something) and
+    the number of replacements: for a tier that matches bytes, twice as fast as ``decode``."""
+    out, last, replacements = [], 0, 0
+    for start, end, text, bad in utf8_chunks(data):
+        if bad:
+            out += (data[last:start], text)
+            last, replacements = end, replacements + bad
+    if not replacements:
         return data, 0
-    out, last = [], 0
-    for start, stop, good in fixed:
-        out += (data[last:start], good)
-        last = stop
     out.append(data[last:])
     return b"".join(out), replacements
 

@@ -12,11 +12,10 @@ distinct one is decoded and looked up once: a whole emoji, or (``🔥🔥🔥``,
 sequence) split with the pure tier's trie, leftmost-longest. The keycaps, the only sequences
 with an ASCII code point, are counted with ``bytes.count``.
 
-Decoding goes by chunks of about 16 KB ending at a newline (an invalid sequence never spans
-one, so the replacements are those of decoding the whole): a chunk that ``isascii`` is
-skipped, the others are decoded only to count replacements, and when a chunk has some its
-decoded text's UTF-8 is scanned instead of its bytes. Decoding 16 MB at once builds one
-4-byte-per-character ``str`` as soon as it holds one emoji, and runs at half the speed.
+Decoding goes by chunks of about 16 KB ending at a newline (the package's ``utf8_chunks``):
+ASCII chunks are skipped, the others are decoded only to count replacements, and when a chunk
+has some its decoded text's UTF-8 is scanned instead of its bytes. Decoding 16 MB at once
+builds one 4-byte-per-character ``str`` as soon as it holds one emoji, and runs at half the speed.
 
 The two ``str`` variants scan the decoded text: ``count_clusters`` the same way with one
 pattern (a ``str`` has no common prefix to find), and ``count_search``, the textbook one: jump
@@ -32,7 +31,7 @@ import os
 import re
 from collections import Counter
 
-from . import decode, sequences
+from . import decode, sequences, utf8_chunks
 from .pure import longest
 
 SEQS = sequences()
@@ -69,7 +68,6 @@ def _by_lead(chars):
 _REST_RUN = b"(?:" + b"|".join(_utf8(g) for g in _by_lead(REST)) + b")*"
 PASSES = [re.compile(_utf8(g) + _REST_RUN).finditer for g in _by_lead(FIRST)]
 KEYCAP_BYTES = [k.encode() for k in KEYCAPS]
-CHUNK = 1 << 14
 
 
 def split(cluster):
@@ -105,18 +103,8 @@ def _keycaps(text, keycaps, counts):
 
 def count(data):
     clusters, counts, replacements = Counter(), {}, 0
-    pos, n, find = 0, len(data), data.find
-    while pos < n:
-        end = find(b"\n", pos + CHUNK) + 1 or n
-        chunk = data[pos:end]
-        pos = end
-        if chunk.isascii():
-            continue
-        text = chunk.decode("utf-8", "replace")
-        bad = text.count("\ufffd") - chunk.count(b"\xef\xbf\xbd")
-        if bad:
-            replacements += bad
-            chunk = text.encode()
+    for _, _, chunk, bad in utf8_chunks(data):
+        replacements += bad
         spans = sorted(m.span() for finditer in PASSES for m in finditer(chunk))
         last = 0
         for start, stop in spans:  # skip a match inside an earlier one: the ♂ of 🏃‍♂️
