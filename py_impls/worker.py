@@ -46,6 +46,7 @@ def hello(_req):
         "executable": sys.executable,
         "prefix": sys.prefix,
         "libraries": versions,
+        "packages": {d.metadata["Name"]: d.version for d in importlib.metadata.distributions()},
         "pyo3_debug": pyo3_debug,
         "pyo3_error": pyo3_error,
     }

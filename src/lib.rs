@@ -8,10 +8,13 @@
 //! - [`session`]: runs a variant once or times it, Rust in-process and Python in the worker.
 //! - [`check`]: the `check` command.
 //! - [`bench`]: what the criterion benches share.
+//! - [`results`]: the typed result row and the results store; [`manifest`]: a run's environment.
 
 pub mod bench;
 pub mod bootstrap;
 pub mod check;
+pub mod manifest;
+pub mod results;
 pub mod session;
 pub mod task;
 pub mod tasks;
