@@ -1,56 +1,166 @@
-//! What the criterion benches share that does not depend on criterion itself: which dataset
-//! each variant is timed on, the run settings (quick or full), and the results files.
+//! What the criterion benches share that does not depend on criterion itself: the command line
+//! (criterion's own, mirrored so that our filter and settings agree with criterion's), the run
+//! settings, which dataset each variant is timed on (regimes and sweeps), progress, and
+//! recording each finished benchmark as a typed [`Row`] in the results store.
 //!
-//! Results flow one way: criterion measures and writes `target/criterion/…/estimates.json`;
-//! after each task, [`Results::record`] reads those estimates back and writes
-//! `reports/results/<task>.json` and `.csv` (one row per variant, with the ratio to the fastest
-//! and the run's metadata), rewriting them after every variant so a crash loses nothing
-//! that finished. Criterion's JSON is private, so its version is pinned in Cargo.lock.
+//! Results flow one way: criterion measures and writes `target/criterion/…/new/estimates.json`
+//! and `sample.json`; right after each benchmark [`Recorder::record`] reads them back (only if
+//! written by this benchmark: the file must be newer than its start) and upserts the row into
+//! `reports/results.json`, so a crash loses nothing that finished. Criterion's JSON is private,
+//! so its version is pinned in Cargo.lock.
 
-use crate::task::Variant;
+use crate::manifest::{self, Manifest};
+use crate::results::{self, Row, Store, SCHEMA_VERSION};
+use crate::session::Input;
+use crate::task::{Summary, Variant};
 use crate::tasks::Task;
-use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+use serde_json::Value;
+use std::path::PathBuf;
+use std::time::{Duration, Instant, SystemTime};
 
-/// Run settings: `GLUEBENCH_QUICK=1` (or criterion's `--quick`) for a fast pass.
+/// Criterion's command line, read the way criterion reads it (criterion 0.8's clap definition):
+/// flags that take a value are skipped with their value, so `--save-baseline main` is not
+/// mistaken for the filter `main`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Args {
+    pub filter: Option<String>,
+    pub exact: bool,
+    pub ignored: bool,
+    pub quick: bool,
+    pub list: bool,
+    /// `cargo test --benches` or `cargo bench -- --test`: every benchmark runs once, untimed.
+    pub test: bool,
+    pub profile: bool,
+    /// `--discard-baseline` or `--load-baseline`: criterion writes no new estimates.
+    pub no_estimates: bool,
+    pub sample_size: Option<usize>,
+    pub warm_up: Option<f64>,
+    pub measurement: Option<f64>,
+}
+
+/// Criterion's options that take a value (long and short forms).
+const WITH_VALUE: &[&str] = &[
+    "--color",
+    "-c",
+    "--save-baseline",
+    "-s",
+    "--baseline",
+    "-b",
+    "--baseline-lenient",
+    "--format",
+    "--profile-time",
+    "--load-baseline",
+    "--sample-size",
+    "--warm-up-time",
+    "--measurement-time",
+    "--nresamples",
+    "--noise-threshold",
+    "--confidence-level",
+    "--significance-level",
+    "--plotting-backend",
+    "--output-format",
+];
+
+impl Args {
+    pub fn from_env() -> Args {
+        Args::parse(std::env::args().skip(1))
+    }
+
+    pub fn parse(args: impl IntoIterator<Item = String>) -> Args {
+        let mut out = Args::default();
+        let (mut bench, mut test) = (false, false);
+        let mut it = args.into_iter();
+        while let Some(arg) = it.next() {
+            let (flag, inline) = match arg.split_once('=') {
+                Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+                _ => (arg.clone(), None),
+            };
+            if !flag.starts_with('-') || flag == "-" {
+                out.filter.get_or_insert(arg);
+                continue;
+            }
+            let value = if WITH_VALUE.contains(&flag.as_str()) {
+                inline.or_else(|| it.next())
+            } else {
+                None
+            };
+            let num = |v: &Option<String>| v.as_deref().and_then(|v| v.parse::<f64>().ok());
+            match flag.as_str() {
+                "--bench" => bench = true,
+                "--test" => test = true,
+                "--list" => out.list = true,
+                "--exact" => out.exact = true,
+                "--ignored" => out.ignored = true,
+                "--quick" => out.quick = true,
+                "--profile-time" => out.profile = true,
+                "--discard-baseline" | "--load-baseline" => out.no_estimates = true,
+                "--sample-size" => out.sample_size = num(&value).map(|n| n as usize),
+                "--warm-up-time" => out.warm_up = num(&value),
+                "--measurement-time" => out.measurement = num(&value),
+                _ => {}
+            }
+        }
+        // As criterion decides: `cargo bench` passes --bench; without it (cargo test --benches)
+        // or with --test as well, each benchmark runs once as a test.
+        out.test = test || !bench;
+        out
+    }
+
+    /// Whether criterion will run the benchmark `id` (the same filter criterion applies), so
+    /// variants that will not run are not set up either (no dataset generation, no gate run).
+    pub fn wanted(&self, id: &str) -> bool {
+        if self.ignored {
+            return false;
+        }
+        match &self.filter {
+            None => true,
+            Some(f) if self.exact => f == id,
+            Some(f) => regex::Regex::new(f).map_or(true, |re| re.is_match(id)),
+        }
+    }
+
+    /// Whether this run measures (and so records rows): not when listing, testing, profiling
+    /// or discarding estimates.
+    pub fn measures(&self) -> bool {
+        !(self.list || self.test || self.profile || self.no_estimates)
+    }
+}
+
+/// Run settings: `GLUEBENCH_QUICK=1` (or criterion's `--quick`) for a fast pass. Criterion's own
+/// `--sample-size`, `--warm-up-time` and `--measurement-time` win over these.
 #[derive(Debug, Clone, Copy)]
 pub struct Settings {
     pub quick: bool,
     pub warm_up: Duration,
     pub measurement: Duration,
     pub samples: usize,
+    /// Sweep points (sizes, densities) are many and cheap: shorter measurements.
+    pub sweep_warm_up: Duration,
+    pub sweep_measurement: Duration,
 }
 
 impl Settings {
-    pub fn from_env() -> Settings {
-        let quick = std::env::var("GLUEBENCH_QUICK").is_ok_and(|v| v != "0")
-            || std::env::args().any(|a| a == "--quick");
-        if quick {
-            Settings {
-                quick,
-                warm_up: Duration::from_millis(150),
-                measurement: Duration::from_millis(500),
-                samples: 10,
-            }
+    pub fn new(args: &Args) -> Settings {
+        let quick = args.quick || std::env::var("GLUEBENCH_QUICK").is_ok_and(|v| v != "0");
+        let secs = |cli: Option<f64>, default: f64| Duration::from_secs_f64(cli.unwrap_or(default));
+        let (w, m, n, sw, sm) = if quick {
+            (0.15, 0.5, 10, 0.1, 0.3)
         } else {
-            Settings {
-                quick,
-                warm_up: Duration::from_secs(1),
-                measurement: Duration::from_secs(4),
-                samples: 20,
-            }
+            (1.0, 4.0, 20, 0.3, 1.0)
+        };
+        Settings {
+            quick,
+            warm_up: secs(args.warm_up, w),
+            measurement: secs(args.measurement, m),
+            samples: args.sample_size.unwrap_or(n),
+            sweep_warm_up: secs(args.warm_up, sw),
+            sweep_measurement: secs(args.measurement, sm),
         }
     }
-}
 
-/// The dataset a variant is timed on in the task's default regime: the task's small one for
-/// slow tiers, otherwise [`default_dataset`].
-pub fn dataset_for(task: &Task, v: &Variant) -> String {
-    if v.small {
-        return task.small_dataset.to_string();
+    pub fn from_env() -> Settings {
+        Settings::new(&Args::from_env())
     }
-    default_dataset(task)
 }
 
 /// The task's default dataset, or one of `$GLUEBENCH_DATASET` (comma-separated, e.g.
@@ -68,13 +178,25 @@ pub fn default_dataset(task: &Task) -> String {
         .unwrap_or_else(|| task.dataset.to_string())
 }
 
+/// The sizes of the size sweep, in throughput units (decompressed bytes, input bytes).
+pub const SWEEP_SIZES: [u64; 6] = [1 << 10, 16 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20];
+/// Slow (`small`) variants join the size sweep up to this size.
+pub const SWEEP_SMALL_LIMIT: u64 = 1 << 20;
+
 /// One dataset a task is benchmarked on, with where its slow variants run.
+#[derive(Debug, Clone)]
 pub struct Regime {
     pub dataset: String,
     /// The small dataset for `small` variants; `None`: they are not timed in this regime.
     pub small: Option<String>,
     /// Only each tier's pick is timed (a sweep point rather than a regime of its own).
     pub picks_only: bool,
+    /// `size` or `density` for a sweep point (see [`Row::sweep`]).
+    pub sweep: &'static str,
+    /// The sweep's parameter: emoji per MB for density; for size, filled from the cut input.
+    pub x: Option<f64>,
+    /// A size-sweep point: the first members/lines of `dataset`'s source up to this many units.
+    pub cut: Option<(String, u64)>,
 }
 
 impl Regime {
@@ -83,27 +205,436 @@ impl Regime {
         if self.picks_only && !v.pick {
             return None;
         }
-        if v.small {
-            self.small.as_deref()
-        } else {
-            Some(&self.dataset)
+        if !v.small {
+            return Some(&self.dataset);
+        }
+        match &self.cut {
+            Some((_, size)) if *size <= SWEEP_SMALL_LIMIT => Some(&self.dataset),
+            Some(_) => None,
+            None => self.small.as_deref(),
         }
     }
 }
 
-/// The regimes of a task: its default dataset first, then its `more_datasets`.
+/// The regimes of a task: its default dataset first, then its `more_datasets`, then the size
+/// sweep over prefixes of the default dataset (picks only).
 pub fn regimes(task: &Task) -> Vec<Regime> {
+    let main = default_dataset(task);
     let mut out = vec![Regime {
-        dataset: default_dataset(task),
+        dataset: main.clone(),
         small: Some(task.small_dataset.to_string()),
         picks_only: false,
+        sweep: "",
+        x: None,
+        cut: None,
     }];
-    out.extend(task.more_datasets.iter().map(|m| Regime {
-        dataset: m.dataset.to_string(),
-        small: m.small.map(String::from),
-        picks_only: m.picks_only,
+    out.extend(task.more_datasets.iter().map(|m| {
+        // `wet-4m-d100`: a point of the emoji density sweep, 100 emoji per MB.
+        let density = m
+            .picks_only
+            .then(|| m.dataset.rsplit_once("-d"))
+            .flatten()
+            .and_then(|(_, d)| d.parse::<f64>().ok());
+        Regime {
+            dataset: m.dataset.to_string(),
+            small: m.small.map(String::from),
+            picks_only: m.picks_only,
+            sweep: if density.is_some() { "density" } else { "" },
+            x: density,
+            cut: None,
+        }
     }));
+    if task.cut.is_some() {
+        out.extend(SWEEP_SIZES.iter().map(|&size| Regime {
+            dataset: format!("{main}@{}", size_label(size)),
+            small: None,
+            picks_only: true,
+            sweep: "size",
+            x: None,
+            cut: Some((main.clone(), size)),
+        }));
+    }
     out
+}
+
+/// `1024` -> `1KiB`, `16 << 20` -> `16MiB`.
+pub fn size_label(n: u64) -> String {
+    if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
+        format!("{}MiB", n >> 20)
+    } else if n >= 1 << 10 && n.is_multiple_of(1 << 10) {
+        format!("{}KiB", n >> 10)
+    } else {
+        format!("{n}B")
+    }
+}
+
+/// A size-sweep input: the task's cut of `full` (whole members or lines, at most `size`
+/// units), written to a file for the Python worker. Its expected summary is what the task's
+/// reference variant returns on it; the reference is first checked against the generator's
+/// expected summary of the whole dataset, so a wrong reference cannot vouch for a prefix.
+pub fn cut_input(task: &Task, full: &Input, size: u64, label: &str) -> Result<Input, String> {
+    let cut = task.cut.ok_or("this task has no size sweep")?;
+    let reference = task
+        .rust
+        .iter()
+        .find(|(name, _)| format!("rust/{name}") == task.reference)
+        .map(|(_, run)| run.clone())
+        .ok_or_else(|| format!("no rust reference {}", task.reference))?;
+    if let Some(expected) = &full.expected {
+        let (_, got) = reference(&full.bytes).map_err(|e| e.message)?;
+        crate::task::compare(expected, &got).map_err(|d| {
+            format!(
+                "the reference {} disagrees on {}: {d}",
+                task.reference, full.label
+            )
+        })?;
+    }
+    let bytes = cut(&full.bytes, size);
+    let (_, summary) = reference(&bytes).map_err(|e| e.message)?;
+    let dir = crate::bootstrap::root().join("target/gluebench/inputs");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let path = dir.join(format!("{}.{label}.cut", task.name.replace('/', "-")));
+    std::fs::write(&path, &bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(Input {
+        label: label.to_string(),
+        path,
+        bytes,
+        expected: Some(summary),
+        sha256: None,
+    })
+}
+
+/// Progress on stderr between benchmarks (criterion writes to stdout): `[k/n]`, elapsed, and
+/// an estimate of the time left from the benchmarks done so far.
+pub struct Progress {
+    total: usize,
+    done: usize,
+    started: Instant,
+    per_bench: Duration,
+}
+
+impl Progress {
+    pub fn new(total: usize, settings: &Settings) -> Progress {
+        Progress {
+            total,
+            done: 0,
+            started: Instant::now(),
+            per_bench: settings.warm_up + settings.measurement + Duration::from_secs(1),
+        }
+    }
+
+    pub fn start(&mut self, id: &str) {
+        self.done += 1;
+        let elapsed = self.started.elapsed();
+        let per = if self.done > 1 {
+            elapsed / (self.done - 1) as u32
+        } else {
+            self.per_bench
+        };
+        let left = per * (self.total + 1 - self.done) as u32;
+        crate::bootstrap::progress(&format!(
+            "[{}/{}] {id}  (elapsed {}, about {} left)",
+            self.done,
+            self.total,
+            clock(elapsed),
+            clock(left)
+        ));
+    }
+
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+}
+
+/// `75 s` -> `1m15s`.
+pub fn clock(d: Duration) -> String {
+    let s = d.as_secs();
+    if s >= 60 {
+        format!("{}m{:02}s", s / 60, s % 60)
+    } else {
+        format!("{s}s")
+    }
+}
+
+/// What one benchmark was: enough to make its [`Row`].
+pub struct Measured<'a> {
+    pub tier: &'a str,
+    pub variant: &'a str,
+    pub pick: bool,
+    pub dataset: &'a str,
+    pub regime: &'a Regime,
+    pub units: u64,
+    pub input_bytes: u64,
+    pub expected: Option<&'a Summary>,
+    /// When the benchmark started: criterion's files must be newer.
+    pub since: SystemTime,
+}
+
+/// Records a task's benchmarks into the results store, one row at a time.
+pub struct Recorder {
+    path: PathBuf,
+    task: String,
+    workload: String,
+    unit: String,
+    manifest: Manifest,
+    quick: bool,
+    enabled: bool,
+    /// Rows of this run, for the summary at the end.
+    pub rows: Vec<Row>,
+}
+
+impl Recorder {
+    /// Fails at once if the store exists but cannot be read: better than measuring for
+    /// twenty minutes and then refusing to write.
+    pub fn new(
+        task: &Task,
+        settings: &Settings,
+        args: &Args,
+        python: Option<&Value>,
+    ) -> Result<Recorder, String> {
+        let path = results::default_path();
+        if path.exists() {
+            Store::load(&path)?;
+        }
+        let (task_name, workload) = results::split_group(task.name);
+        let mut manifest = Manifest::collect(&run_id(), settings.quick);
+        if let Some(hello) = python {
+            manifest.add_python(hello);
+        }
+        let s = |d: Duration| format!("{:.2}", d.as_secs_f64());
+        manifest.sampling = [
+            ("warm_up_s", s(settings.warm_up)),
+            ("measurement_s", s(settings.measurement)),
+            ("samples", settings.samples.to_string()),
+            ("samples_if_call_over_0.25s", "10".into()),
+            ("sweep_warm_up_s", s(settings.sweep_warm_up)),
+            ("sweep_measurement_s", s(settings.sweep_measurement)),
+            ("sampling_mode", "flat".into()),
+            ("criterion_quick", args.quick.to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        Ok(Recorder {
+            path,
+            task: task_name,
+            workload,
+            unit: task.throughput_unit.to_string(),
+            manifest,
+            quick: settings.quick,
+            enabled: args.measures(),
+            rows: Vec::new(),
+        })
+    }
+
+    pub fn add_dataset(&mut self, name: &str, sha256: Option<&str>) {
+        if let Some(sha) = sha256 {
+            self.manifest
+                .datasets
+                .insert(name.to_string(), sha.to_string());
+        }
+    }
+
+    /// Makes the row of a finished benchmark (or of one that could not run: `outcome` is the
+    /// error) and writes it to the store.
+    pub fn record(&mut self, m: Measured, outcome: Result<(), (String, String)>) {
+        let group = if self.workload == self.task {
+            self.task.clone()
+        } else {
+            format!("{}/{}", self.task, self.workload)
+        };
+        let estimates = outcome.as_ref().ok().and_then(|_| {
+            read_estimates(
+                &group,
+                &format!("{}/{}", m.tier, m.variant),
+                m.dataset,
+                m.since,
+            )
+        });
+        let (status, error) = match (&outcome, &estimates) {
+            (Err((kind, msg)), _) => (kind.clone(), Some(msg.clone())),
+            (Ok(()), Some(_)) => ("ok".to_string(), None),
+            (Ok(()), None) => (
+                "no-estimate".to_string(),
+                Some("criterion wrote no estimate for this run".to_string()),
+            ),
+        };
+        let x = match m.regime.sweep {
+            "size" => Some(m.units as f64),
+            _ => m.regime.x,
+        };
+        let mut row = Row {
+            schema_version: SCHEMA_VERSION,
+            task: self.task.clone(),
+            workload: self.workload.clone(),
+            dataset: m.dataset.to_string(),
+            regime: m.regime.dataset.clone(),
+            sweep: m.regime.sweep.to_string(),
+            x,
+            tier: m.tier.to_string(),
+            variant: m.variant.to_string(),
+            pick: m.pick,
+            status,
+            error,
+            unit: self.unit.clone(),
+            units: m.units,
+            input_bytes: m.input_bytes,
+            expected_digest: m.expected.map(results::digest),
+            samples: None,
+            iterations: None,
+            mean_ns: None,
+            mean_lo_ns: None,
+            mean_hi_ns: None,
+            median_ns: None,
+            median_lo_ns: None,
+            median_hi_ns: None,
+            std_dev_ns: None,
+            throughput: None,
+            unstable: None,
+            measured_at: results::now_rfc3339(),
+            run: self.manifest.run.clone(),
+            quick: self.quick,
+        };
+        if let Some(e) = estimates {
+            row.samples = Some(e.samples);
+            row.iterations = Some(e.iterations);
+            row.mean_ns = Some(e.mean[0]);
+            row.mean_lo_ns = Some(e.mean[1]);
+            row.mean_hi_ns = Some(e.mean[2]);
+            row.median_ns = Some(e.median[0]);
+            row.median_lo_ns = Some(e.median[1]);
+            row.median_hi_ns = Some(e.median[2]);
+            row.std_dev_ns = Some(e.std_dev);
+            row.throughput = Some(m.units as f64 / (e.median[0] / 1e9) / 1e6);
+            row.judge_stability();
+        }
+        self.rows.push(row.clone());
+        if !self.enabled {
+            return;
+        }
+        let manifest = self.manifest.clone();
+        keep_run_alive();
+        if let Err(e) = Store::update(&self.path, |store| {
+            // Several bench binaries of one `cargo bench` share the run: merge what each read.
+            let entry = store
+                .runs
+                .entry(manifest.run.clone())
+                .or_insert_with(|| manifest.clone());
+            entry.datasets.extend(manifest.datasets);
+            store.upsert(row);
+        }) {
+            crate::bootstrap::progress(&format!("could not record the result: {e}"));
+        }
+    }
+
+    /// A table of this run's rows, fastest first within each regime.
+    pub fn print_summary(&self) {
+        let speed = |r: &Row| r.throughput.unwrap_or(-1.0);
+        let mut regimes: Vec<&str> = Vec::new();
+        for r in &self.rows {
+            if !regimes.contains(&r.regime.as_str()) {
+                regimes.push(&r.regime);
+            }
+        }
+        let out = |s: String| crate::bootstrap::progress(&s);
+        out(format!(
+            "{} ({} per second, median of criterion samples; ± is the 95% CI of the median)",
+            self.rows.first().map_or(self.task.clone(), Row::group),
+            self.unit
+        ));
+        for regime in regimes {
+            let mut rows: Vec<&Row> = self.rows.iter().filter(|r| r.regime == regime).collect();
+            rows.sort_by(|a, b| speed(b).total_cmp(&speed(a)));
+            let best = rows
+                .iter()
+                .filter(|r| r.tier != "baseline")
+                .filter_map(|r| r.throughput)
+                .fold(0.0, f64::max);
+            out(format!(
+                "  {:<10} {:<30} {:<20} {:>10} {:>7} {:>7}",
+                "tier", "variant", "dataset", "MB/s", "±%", "ratio"
+            ));
+            for r in rows {
+                let name = format!("{}{}", r.variant, if r.pick { " *" } else { "" });
+                match r.throughput {
+                    Some(s) => {
+                        let ci = match (r.median_lo_ns, r.median_hi_ns, r.median_ns) {
+                            (Some(lo), Some(hi), Some(m)) => 50.0 * (hi - lo) / m,
+                            _ => f64::NAN,
+                        };
+                        out(format!(
+                            "  {:<10} {name:<30} {:<20} {s:>10.1} {ci:>7.1} {:>7.3}{}",
+                            r.tier,
+                            r.dataset,
+                            s / best,
+                            if r.unstable == Some(true) {
+                                "  unstable"
+                            } else {
+                                ""
+                            }
+                        ))
+                    }
+                    None => out(format!(
+                        "  {:<10} {name:<30} {}: {}",
+                        r.tier,
+                        r.status,
+                        r.error.as_deref().unwrap_or("")
+                    )),
+                }
+            }
+        }
+        if self.enabled {
+            out(format!(
+                "* the tier's pick; ratio: to the fastest tier of the regime; rows in {}",
+                self.path.display()
+            ));
+        }
+    }
+}
+
+/// One run id per `cargo bench` invocation: cargo runs the bench binaries one after another,
+/// so a binary reuses the id of a run that started in the last hour in the same target dir
+/// (written by the first binary), and the rows of `cargo bench` share one manifest.
+fn run_id() -> String {
+    let marker = crate::bootstrap::root().join("target/gluebench/current-run");
+    let fresh = std::fs::metadata(&marker)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age < Duration::from_secs(60));
+    if fresh {
+        if let Ok(id) = std::fs::read_to_string(&marker) {
+            let _ = touch(&marker, id.trim());
+            return id.trim().to_string();
+        }
+    }
+    let id = manifest::new_run_id();
+    let _ = touch(&marker, &id);
+    id
+}
+
+/// Marks the run as still going (the next bench binary of the same `cargo bench` reuses it).
+pub fn keep_run_alive() {
+    let marker = crate::bootstrap::root().join("target/gluebench/current-run");
+    if let Ok(id) = std::fs::read_to_string(&marker) {
+        let _ = touch(&marker, id.trim());
+    }
+}
+
+fn touch(path: &std::path::Path, id: &str) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(path, id)
+}
+
+/// After a measuring run of one bench binary: say where the rows went. (`cargo bench` runs
+/// the binaries one after another; each leaves the store complete.)
+pub fn after_run() {
+    crate::bootstrap::progress(&format!(
+        "results in {} (and .csv)",
+        results::default_path().display()
+    ));
 }
 
 fn criterion_dir() -> PathBuf {
@@ -116,238 +647,140 @@ fn criterion_dir() -> PathBuf {
     target.join("criterion")
 }
 
-/// Criterion's estimate of one benchmark: (mean, median) nanoseconds per call.
-pub fn read_estimates(group: &str, function: &str, parameter: &str) -> Option<(f64, f64)> {
+/// Criterion's estimates of one benchmark, per call: [point, 95% low, 95% high].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Estimates {
+    pub mean: [f64; 3],
+    pub median: [f64; 3],
+    pub std_dev: f64,
+    pub samples: u64,
+    pub iterations: u64,
+}
+
+/// Reads `new/estimates.json` and `new/sample.json` of one benchmark, if criterion wrote them
+/// after `since` (an older file is a previous run's, not this one's).
+pub fn read_estimates(
+    group: &str,
+    function: &str,
+    parameter: &str,
+    since: SystemTime,
+) -> Option<Estimates> {
     // Criterion replaces '/' (and a few other characters) with '_' in directory names.
     let safe = |s: &str| s.replace(['?', '"', '/', '\\', '*', '<', '>', ':', '|', '^'], "_");
-    let path = criterion_dir()
+    let dir = criterion_dir()
         .join(safe(group))
         .join(safe(function))
         .join(safe(parameter))
-        .join("new/estimates.json");
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-    Some((
-        v["mean"]["point_estimate"].as_f64()?,
-        v["median"]["point_estimate"].as_f64()?,
-    ))
-}
-
-/// The rows of one task's run, kept in `reports/results/`.
-pub struct Results {
-    task: &'static str,
-    unit: &'static str,
-    rows: Vec<Value>,
-    meta: Value,
-}
-
-impl Results {
-    pub fn new(task: &Task, settings: &Settings, python: Option<Value>) -> Results {
-        let meta = json!({
-            "task": task.name,
-            "throughput_unit": task.throughput_unit,
-            "quick": settings.quick,
-            "when_unix": std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
-            "machine": machine(),
-            "python": python,
-            "rustc": option_env!("GLUEBENCH_RUSTC").unwrap_or("unknown"),
-        });
-        Results {
-            task: task.name,
-            unit: task.throughput_unit,
-            rows: Vec::new(),
-            meta,
-        }
+        .join("new");
+    let est_path = dir.join("estimates.json");
+    let written = std::fs::metadata(&est_path)
+        .and_then(|m| m.modified())
+        .ok()?;
+    if written < since {
+        return None;
     }
-
-    /// Records a finished benchmark (or why it was not timed) and rewrites the results files.
-    /// `regime` is the dataset the row is ranked in (a slow variant's small dataset stands in
-    /// for its regime's big one: throughput is per byte, so the two compare).
-    pub fn record(
-        &mut self,
-        v: &Variant,
-        dataset: &str,
-        regime: &str,
-        units: u64,
-        outcome: Result<(), String>,
-    ) {
-        self.record_row(
-            v.tier.as_str(),
-            &v.name,
-            v.pick,
-            dataset,
-            regime,
-            units,
-            outcome,
-        );
-    }
-
-    /// Records a baseline (`tier` "baseline"): a reference point, not a tier.
-    pub fn record_baseline(
-        &mut self,
-        name: &str,
-        dataset: &str,
-        units: u64,
-        outcome: Result<(), String>,
-    ) {
-        self.record_row("baseline", name, false, dataset, dataset, units, outcome);
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn record_row(
-        &mut self,
-        tier: &str,
-        name: &str,
-        pick: bool,
-        dataset: &str,
-        regime: &str,
-        units: u64,
-        outcome: Result<(), String>,
-    ) {
-        let estimate = outcome
-            .as_ref()
-            .ok()
-            .and_then(|_| read_estimates(self.task, &format!("{tier}/{name}"), dataset));
-        let mut row = json!({
-            "tier": tier, "variant": name, "pick": pick, "dataset": dataset, "regime": regime,
-            "units": units, "status": if outcome.is_ok() { "ok" } else { "error" },
-            "error": outcome.err(),
-        });
-        if let Some((mean, median)) = estimate {
-            row["mean_ns"] = json!(mean);
-            row["median_ns"] = json!(median);
-            row["mb_per_s"] = json!(units as f64 / (median / 1e9) / 1e6);
-        }
-        self.rows.push(row);
-        if let Err(e) = self.write() {
-            eprintln!(
-                "gluebench: could not write reports/results/{}.json: {e}",
-                self.task
-            );
-        }
-    }
-
-    fn write(&mut self) -> std::io::Result<()> {
-        // The fastest tier of each regime (baselines are not tiers and do not count).
-        let mut best: std::collections::HashMap<String, f64> = Default::default();
-        for r in self.rows.iter().filter(|r| r["tier"] != "baseline") {
-            if let Some(speed) = r["mb_per_s"].as_f64() {
-                let e = best
-                    .entry(r["regime"].as_str().unwrap_or("").to_string())
-                    .or_insert(0.0);
-                *e = e.max(speed);
-            }
-        }
-        for r in &mut self.rows {
-            let fastest = best.get(r["regime"].as_str().unwrap_or("")).copied();
-            if let (Some(speed), Some(fastest)) = (r["mb_per_s"].as_f64(), fastest) {
-                r["ratio_to_fastest"] = json!(speed / fastest);
-            }
-        }
-        let dir = crate::bootstrap::root().join("reports/results");
-        std::fs::create_dir_all(&dir)?;
-        let doc = json!({"meta": self.meta, "rows": self.rows});
-        let stem = self.file_stem();
-        write_atomically(
-            &dir.join(format!("{stem}.json")),
-            serde_json::to_string_pretty(&doc)?.as_bytes(),
-        )?;
-        let mut csv = String::from(
-            "task,tier,variant,pick,dataset,regime,status,median_ns,mb_per_s,ratio_to_fastest,error\n",
-        );
-        for r in &self.rows {
-            let num = |k: &str| r[k].as_f64().map_or(String::new(), |x| format!("{x:.4}"));
-            let text = |k: &str| r[k].as_str().unwrap_or("").replace('"', "'");
-            csv.push_str(&format!(
-                "{},{},{},{},{},{},{},{},{},{},\"{}\"\n",
-                self.task,
-                text("tier"),
-                text("variant"),
-                r["pick"],
-                text("dataset"),
-                text("regime"),
-                text("status"),
-                num("median_ns"),
-                num("mb_per_s"),
-                num("ratio_to_fastest"),
-                text("error")
-            ));
-        }
-        write_atomically(&dir.join(format!("{stem}.csv")), csv.as_bytes())
-    }
-
-    /// `json/cdxj` -> `json-cdxj`: one flat file per task in reports/results/.
-    fn file_stem(&self) -> String {
-        self.task.replace('/', "-")
-    }
-
-    /// A table of this task's results, fastest first within each regime, for the end of the run.
-    pub fn print_summary(&self) {
-        let speed = |r: &Value| r["mb_per_s"].as_f64().unwrap_or(-1.0);
-        let mut regimes: Vec<&str> = Vec::new();
-        for r in &self.rows {
-            let regime = r["regime"].as_str().unwrap_or("");
-            if !regimes.contains(&regime) {
-                regimes.push(regime);
-            }
-        }
-        eprintln!(
-            "\ngluebench: {} ({} per second, median of criterion samples)",
-            self.task, self.unit
-        );
-        for regime in regimes {
-            let mut rows: Vec<&Value> = self
-                .rows
-                .iter()
-                .filter(|r| r["regime"].as_str() == Some(regime))
-                .collect();
-            rows.sort_by(|a, b| speed(b).total_cmp(&speed(a)));
-            eprintln!(
-                "  {:<10} {:<28} {:<14} {:>10} {:>8}",
-                "tier", "variant", "dataset", "MB/s", "ratio"
-            );
-            for r in rows {
-                let name = format!(
-                    "{}{}",
-                    r["variant"].as_str().unwrap_or(""),
-                    if r["pick"] == true { " *" } else { "" }
-                );
-                let tier = r["tier"].as_str().unwrap_or("");
-                match (r["mb_per_s"].as_f64(), r["ratio_to_fastest"].as_f64()) {
-                    (Some(s), Some(q)) => eprintln!(
-                        "  {tier:<10} {name:<28} {:<14} {s:>10.1} {q:>8.3}",
-                        r["dataset"].as_str().unwrap_or(""),
-                    ),
-                    _ => eprintln!(
-                        "  {tier:<10} {name:<28} not timed: {}",
-                        r["error"].as_str().unwrap_or("filtered out or no estimate")
-                    ),
-                }
-            }
-            eprintln!();
-        }
-        eprintln!(
-            "  (* the tier's pick; ratio: to the fastest tier on the same regime; results in reports/results/{}.json and .csv)\n",
-            self.task.replace('/', "-")
-        );
-    }
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(tmp, path)
-}
-
-fn machine() -> Value {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo").ok().and_then(|s| {
-        s.lines()
-            .find(|l| l.starts_with("model name"))
-            .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
-    });
-    json!({
-        "cpu": cpu,
-        "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
-        "os": std::env::consts::OS,
-        "arch": std::env::consts::ARCH,
+    let est: Value = serde_json::from_str(&std::fs::read_to_string(est_path).ok()?).ok()?;
+    let sample: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("sample.json")).ok()?).ok()?;
+    let triple = |k: &str| -> Option<[f64; 3]> {
+        let e = &est[k];
+        Some([
+            e["point_estimate"].as_f64()?,
+            e["confidence_interval"]["lower_bound"].as_f64()?,
+            e["confidence_interval"]["upper_bound"].as_f64()?,
+        ])
+    };
+    let iters = sample["iters"].as_array()?;
+    Some(Estimates {
+        mean: triple("mean")?,
+        median: triple("median")?,
+        std_dev: est["std_dev"]["point_estimate"].as_f64()?,
+        samples: iters.len() as u64,
+        iterations: iters.iter().filter_map(Value::as_f64).sum::<f64>() as u64,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Args {
+        Args::parse(s.split_whitespace().map(String::from))
+    }
+
+    #[test]
+    fn criterion_flags_with_values_are_not_the_filter() {
+        let a = parse("--bench --save-baseline main");
+        assert_eq!(a.filter, None);
+        assert!(a.measures());
+        let a = parse("--bench --baseline main emoji/rust");
+        assert_eq!(a.filter.as_deref(), Some("emoji/rust"));
+        let a = parse("--bench --sample-size 12 --noplot decompress");
+        assert_eq!(
+            (a.sample_size, a.filter.as_deref()),
+            (Some(12), Some("decompress"))
+        );
+        let a = parse("--bench --measurement-time=2.5 --warm-up-time 0.5");
+        assert_eq!(
+            (a.measurement, a.warm_up, a.filter),
+            (Some(2.5), Some(0.5), None)
+        );
+        let a = parse("--bench -s main -b old --color never --output-format bencher x");
+        assert_eq!(a.filter.as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn modes_as_criterion_decides_them() {
+        assert!(parse("--bench --list").list);
+        assert!(!parse("--bench --list").measures());
+        assert!(parse("--bench --test").test, "cargo bench -- --test");
+        assert!(parse("").test, "cargo test --benches passes no --bench");
+        assert!(!parse("--bench").test);
+        assert!(!parse("--bench --discard-baseline").measures());
+        assert!(!parse("--bench --load-baseline x").measures());
+        assert!(parse("--bench --quick").quick);
+        let s = Settings::new(&parse("--bench --quick --sample-size 30"));
+        assert!(s.quick);
+        assert_eq!(s.samples, 30, "criterion's --sample-size wins");
+    }
+
+    #[test]
+    fn the_filter_is_criterions() {
+        let a = parse("--bench emoji/rust --exact");
+        assert!(a.wanted("emoji/rust") && !a.wanted("emoji/rust/scanner/wet-16m"));
+        assert!(!parse("--bench --ignored").wanted("x"));
+        assert!(parse("--bench").wanted("anything"));
+    }
+
+    #[test]
+    fn sweep_labels() {
+        assert_eq!(size_label(1024), "1KiB");
+        assert_eq!(size_label(16 << 20), "16MiB");
+        assert_eq!(size_label(256 << 10), "256KiB");
+    }
+
+    #[test]
+    fn estimates_older_than_the_benchmark_are_ignored() {
+        let dir = std::env::temp_dir().join(format!("gluebench-crit-{}", std::process::id()));
+        let bench = dir.join("g/t_v/d/new");
+        std::fs::create_dir_all(&bench).unwrap();
+        let ci = |p: f64| serde_json::json!({"point_estimate": p, "confidence_interval": {"lower_bound": p * 0.9, "upper_bound": p * 1.1, "confidence_level": 0.95}, "standard_error": 1.0});
+        let est = serde_json::json!({"mean": ci(100.0), "median": ci(98.0), "std_dev": ci(3.0), "median_abs_dev": ci(1.0), "slope": null});
+        std::fs::write(bench.join("estimates.json"), est.to_string()).unwrap();
+        std::fs::write(
+            bench.join("sample.json"),
+            r#"{"sampling_mode":"Flat","iters":[3.0,3.0],"times":[300.0,310.0]}"#,
+        )
+        .unwrap();
+        std::env::set_var("CRITERION_HOME", &dir);
+        let before = SystemTime::now() - Duration::from_secs(60);
+        let e = read_estimates("g", "t/v", "d", before).expect("fresh estimates");
+        assert_eq!((e.samples, e.iterations), (2, 6));
+        assert_eq!(e.median[0], 98.0);
+        assert!((e.median[2] - 107.8).abs() < 1e-9);
+        let after = SystemTime::now() + Duration::from_secs(60);
+        assert_eq!(read_estimates("g", "t/v", "d", after), None);
+        std::env::remove_var("CRITERION_HOME");
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }

@@ -15,6 +15,8 @@ pub struct Input {
     pub path: PathBuf,
     pub bytes: Vec<u8>,
     pub expected: Option<Summary>,
+    /// sha256 of the dataset file, for the run's manifest (generated datasets only).
+    pub sha256: Option<String>,
 }
 
 impl Input {
@@ -24,6 +26,7 @@ impl Input {
         let mut input = Input::file(task, ds.path.clone())?;
         input.label = format!("datasets/cache/{}", file_name(&ds.path));
         input.expected = Some((task.expected)(&ds));
+        input.sha256 = Some(ds.file_sha256.clone());
         Ok(input)
     }
 
@@ -41,6 +44,7 @@ impl Input {
             path,
             bytes: loaded.bytes,
             expected: None,
+            sha256: None,
         })
     }
 

@@ -1,6 +1,7 @@
 //! The criterion side of the harness, shared by every `benches/<task>.rs`: one group per task,
 //! one benchmark per variant (`<task>/<tier>/<variant>/<dataset>`), each verified before it is
-//! timed and on every sample.
+//! timed and on every sample, each recorded as a row of `reports/results.json` as soon as it
+//! finishes.
 //!
 //! Every variant, Rust or Python, goes through `iter_custom`: Rust variants time the call
 //! in-process with `Instant`, Python ones get the sum of `perf_counter_ns()` around each call
@@ -8,14 +9,19 @@
 //! variants so that a 1 MB/s pure-Python tier and a 1 GB/s Rust one are measured alike.
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
-use gluebench::bench::{regimes, Results, Settings};
+use gluebench::bench::{
+    self, clock, regimes, Args, Measured, Progress, Recorder, Regime, Settings,
+};
 use gluebench::session::{Input, Session};
-use gluebench::tasks;
+use gluebench::task::Variant;
+use gluebench::tasks::{self, Task};
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
+/// Our defaults; criterion's own command line (`--sample-size`, `--measurement-time`, …) is
+/// applied after this by `criterion_group!` and wins.
 pub fn config() -> Criterion {
     let s = Settings::from_env();
     Criterion::default()
@@ -24,122 +30,239 @@ pub fn config() -> Criterion {
         .sample_size(s.samples)
 }
 
-/// The same filter criterion applies (a regex over the benchmark id), so variants that will
-/// not run are not set up either (no dataset generation, no gate run).
-fn wanted(id: &str) -> bool {
-    let mut args = std::env::args().skip(1).filter(|a| !a.starts_with('-'));
-    match args.next() {
-        Some(filter) => regex::Regex::new(&filter).map_or(true, |re| re.is_match(id)),
-        None => true,
+/// One benchmark to run: a baseline or a variant, on one dataset of one regime.
+struct Job<'a> {
+    regime: &'a Regime,
+    dataset: String,
+    what: What<'a>,
+}
+
+enum What<'a> {
+    Baseline(&'static str, gluebench::tasks::Baseline),
+    Variant(&'a Variant),
+}
+
+impl Job<'_> {
+    fn id(&self) -> String {
+        match &self.what {
+            What::Baseline(name, _) => format!("baseline/{name}"),
+            What::Variant(v) => v.id(),
+        }
     }
 }
 
 pub fn bench_task(c: &mut Criterion, name: &str) {
+    let started = Instant::now();
+    let args = Args::from_env();
     let task = tasks::find(name).expect("a task defined in src/tasks");
-    let settings = Settings::from_env();
+    let settings = Settings::new(&args);
     let mut session = Session::new();
     let (variants, python_error) = session.variants(&task);
     if let Some(e) = python_error {
         eprintln!("gluebench: {name}: the Python tiers cannot run: {e}");
     }
-    let mut results = Results::new(&task, &settings, session.python_info());
-    let mut inputs: HashMap<String, Result<Input, String>> = HashMap::new();
-    let mut group = c.benchmark_group(name);
-    group.sampling_mode(SamplingMode::Flat);
+    let python = session.python_info();
+    let mut recorder =
+        Recorder::new(&task, &settings, &args, python.as_ref()).unwrap_or_else(|e| {
+            eprintln!("gluebench: error: {e}");
+            std::process::exit(2);
+        });
 
-    for regime in regimes(&task) {
-        for (baseline, run) in &task.baselines {
-            let id = format!("baseline/{baseline}");
-            if !wanted(&format!("{name}/{id}/{}", regime.dataset)) {
-                continue;
+    // The plan first, so progress can say "k of n" and the filter is applied once.
+    let regimes = regimes(&task);
+    let mut plan = Vec::new();
+    for regime in &regimes {
+        if regime.cut.is_none() {
+            for (baseline, run) in &task.baselines {
+                plan.push(Job {
+                    regime,
+                    dataset: regime.dataset.clone(),
+                    what: What::Baseline(baseline, *run),
+                });
             }
-            let input = match load(&mut inputs, &task, &regime.dataset) {
-                Ok(input) => input,
-                Err(e) => {
-                    results.record_baseline(baseline, &regime.dataset, 0, Err(e));
-                    continue;
-                }
-            };
-            group.sample_size(settings.samples);
-            group.throughput(Throughput::Bytes(input.len()));
-            group.bench_function(BenchmarkId::new(&id, &regime.dataset), |b| {
-                b.iter_custom(|iters| {
-                    let started = Instant::now();
-                    for _ in 0..iters {
-                        black_box(run(black_box(&input.bytes)));
-                    }
-                    started.elapsed()
-                })
-            });
-            results.record_baseline(baseline, &regime.dataset, input.len(), Ok(()));
         }
         for v in &variants {
-            let Some(dataset) = regime.dataset_for(v).map(String::from) else {
-                continue;
-            };
-            if !wanted(&format!("{name}/{}/{dataset}", v.id())) {
+            if let Some(dataset) = regime.dataset_for(v) {
+                plan.push(Job {
+                    regime,
+                    dataset: dataset.to_string(),
+                    what: What::Variant(v),
+                });
+            }
+        }
+    }
+    plan.retain(|job| args.wanted(&format!("{name}/{}/{}", job.id(), job.dataset)));
+
+    let mut inputs: HashMap<String, Result<Input, String>> = HashMap::new();
+    let mut progress = Progress::new(plan.len(), &settings);
+    let mut group = c.benchmark_group(name);
+    group.sampling_mode(SamplingMode::Flat);
+    for job in &plan {
+        let id = job.id();
+        if args.list {
+            // Criterion prints the id; nothing is loaded or run.
+            group.bench_function(BenchmarkId::new(&id, &job.dataset), |b| b.iter(|| ()));
+            continue;
+        }
+        progress.start(&format!("{name}/{id}/{}", job.dataset));
+        let sweep = !job.regime.sweep.is_empty();
+        group.warm_up_time(if sweep {
+            settings.sweep_warm_up
+        } else {
+            settings.warm_up
+        });
+        group.measurement_time(if sweep {
+            settings.sweep_measurement
+        } else {
+            settings.measurement
+        });
+        let since = SystemTime::now();
+        let input = match load(&mut inputs, &task, job.regime, &job.dataset) {
+            Ok(input) => input,
+            Err(e) => {
+                eprintln!("gluebench: {name}/{id}/{}: no input: {e}", job.dataset);
+                let m = measured(job, &id, 0, 0, None, since);
+                recorder.record(m, Err(("error".into(), e)));
                 continue;
             }
-            let record = |results: &mut Results, units, outcome| {
-                results.record(v, &dataset, &regime.dataset, units, outcome)
-            };
-            let input = match load(&mut inputs, &task, &dataset) {
-                Ok(input) => input,
-                Err(e) => {
-                    eprintln!("gluebench: {name}/{}: no input: {e}", v.id());
-                    record(&mut results, 0, Err(e));
-                    continue;
-                }
-            };
-            let expected = input
-                .expected
-                .clone()
-                .expect("datasets carry their expected summary");
-            let units = (task.throughput)(&expected, input.len());
-            // The gate: a variant whose output is wrong (or that fails) is reported, never timed.
-            let gate = session
-                .run_once(&task, v, input)
-                .and_then(|(secs, summary)| v.verify(&expected, &summary).map(|_| secs));
-            let secs = match gate {
-                Ok(secs) => secs,
-                Err(e) => {
-                    eprintln!("gluebench: {name}/{}/{dataset}: not timed: {e}", v.id());
-                    record(&mut results, units, Err(e.message));
-                    continue;
-                }
-            };
-            // Slow calls get the minimum sample count so the whole suite fits its time budget.
-            group.sample_size(if secs > 0.25 { 10 } else { settings.samples });
-            group.throughput(Throughput::Bytes(units));
-            let run = catch_unwind(AssertUnwindSafe(|| {
-                group.bench_function(BenchmarkId::new(v.id(), &dataset), |b| {
+        };
+        recorder.add_dataset(&job.dataset, input.sha256.as_deref());
+        match &job.what {
+            What::Baseline(_, run) => {
+                group.sample_size(settings.samples);
+                group.throughput(Throughput::Bytes(input.len()));
+                let run = *run;
+                group.bench_function(BenchmarkId::new(&id, &job.dataset), |b| {
                     b.iter_custom(|iters| {
-                        session
-                            .time(&task, v, input, iters, &expected)
-                            .unwrap_or_else(|e| panic!("{name}/{}: {e}", v.id()))
+                        let started = Instant::now();
+                        for _ in 0..iters {
+                            black_box(run(black_box(&input.bytes)));
+                        }
+                        started.elapsed()
                     })
                 });
-            }));
-            record(
-                &mut results,
-                units,
-                run.map_err(|_| "failed while being timed (see above)".to_string()),
-            );
+                let m = measured(job, &id, input.len(), input.len(), None, since);
+                recorder.record(m, Ok(()));
+            }
+            What::Variant(v) => {
+                let expected = input
+                    .expected
+                    .clone()
+                    .expect("datasets carry their expected summary");
+                let units = (task.throughput)(&expected, input.len());
+                // The gate: a variant whose output is wrong (or that fails) is reported,
+                // never timed.
+                let gate = session
+                    .run_once(&task, v, input)
+                    .and_then(|(secs, summary)| v.verify(&expected, &summary).map(|_| secs));
+                let m = measured(job, &id, units, input.len(), Some(&expected), since);
+                let secs = match gate {
+                    Ok(secs) => secs,
+                    Err(e) => {
+                        eprintln!("gluebench: {name}/{id}/{}: not timed: {e}", job.dataset);
+                        let kind = if e.kind == "differs" || e.kind == "mismatch" {
+                            e.kind.clone()
+                        } else {
+                            "error".to_string()
+                        };
+                        recorder.record(m, Err((kind, e.message)));
+                        continue;
+                    }
+                };
+                // Slow calls get the minimum sample count so the whole suite fits its time
+                // budget, unless criterion's --sample-size says otherwise.
+                let samples = match args.sample_size {
+                    Some(n) => n,
+                    None if secs > 0.25 => 10,
+                    None => settings.samples,
+                };
+                group.sample_size(samples);
+                group.throughput(Throughput::Bytes(units));
+                let run = catch_unwind(AssertUnwindSafe(|| {
+                    group.bench_function(BenchmarkId::new(&id, &job.dataset), |b| {
+                        b.iter_custom(|iters| {
+                            session
+                                .time(&task, v, input, iters, &expected)
+                                .unwrap_or_else(|e| panic!("{name}/{id}: {e}"))
+                        })
+                    });
+                }));
+                let outcome = run.map_err(|_| {
+                    (
+                        "error".to_string(),
+                        "failed while being timed (see above)".to_string(),
+                    )
+                });
+                recorder.record(m, outcome);
+            }
         }
     }
     group.finish();
-    results.print_summary();
+    if args.list {
+        return;
+    }
+    recorder.print_summary();
+    gluebench::bootstrap::progress(&format!(
+        "{name}: {} benchmarks, wall time {} (bench {})",
+        plan.len(),
+        clock(started.elapsed()),
+        clock(progress.elapsed())
+    ));
+    if args.measures() {
+        bench::after_run();
+    }
 }
 
-/// A dataset's input, generated and read once per bench run.
+fn measured<'a>(
+    job: &'a Job,
+    id: &'a str,
+    units: u64,
+    input_bytes: u64,
+    expected: Option<&'a gluebench::task::Summary>,
+    since: SystemTime,
+) -> Measured<'a> {
+    let (tier, variant) = id.split_once('/').unwrap_or(("?", id));
+    Measured {
+        tier,
+        variant,
+        pick: matches!(job.what, What::Variant(v) if v.pick),
+        dataset: &job.dataset,
+        regime: job.regime,
+        units,
+        input_bytes,
+        expected,
+        since,
+    }
+}
+
+/// A dataset's input, generated (or cut, for a size-sweep point) and read once per bench run.
 fn load<'a>(
     inputs: &'a mut HashMap<String, Result<Input, String>>,
-    task: &gluebench::tasks::Task,
+    task: &Task,
+    regime: &Regime,
     dataset: &str,
 ) -> Result<&'a Input, String> {
+    if let Some((source, size)) = &regime.cut {
+        if !inputs.contains_key(dataset) {
+            let cut = load(inputs, task, &plain(source), source)
+                .and_then(|full| bench::cut_input(task, full, *size, dataset));
+            inputs.insert(dataset.to_string(), cut);
+        }
+    }
     inputs
         .entry(dataset.to_string())
         .or_insert_with(|| Input::dataset(task, dataset))
         .as_ref()
         .map_err(Clone::clone)
+}
+
+fn plain(dataset: &str) -> Regime {
+    Regime {
+        dataset: dataset.to_string(),
+        small: None,
+        picks_only: false,
+        sweep: "",
+        x: None,
+        cut: None,
+    }
 }

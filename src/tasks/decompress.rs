@@ -44,7 +44,28 @@ pub fn task() -> Task {
                 transformed: false,
             })
         },
+        cut: Some(cut_members),
     }
+}
+
+/// The first whole gzip members of `data` whose decompressed bytes add up to at most `n` (at
+/// least one member), for the size sweep.
+fn cut_members(data: &[u8], n: u64) -> Vec<u8> {
+    use std::io::Read;
+    let (mut rest, mut inflated) = (data, 0u64);
+    while !rest.is_empty() {
+        let mut member = flate2::bufread::GzDecoder::new(rest);
+        let Ok(len) = std::io::copy(&mut member.by_ref(), &mut std::io::sink()) else {
+            break;
+        };
+        let after = member.into_inner();
+        if after.len() == rest.len() || (inflated + len > n && inflated > 0) {
+            break;
+        }
+        inflated += len;
+        rest = after;
+    }
+    data[..data.len() - rest.len()].to_vec()
 }
 
 /// Times one call of a Rust decoder; summarising (sha256) and freeing the output are not timed.
@@ -69,5 +90,24 @@ fn task_error(e: GzipError) -> TaskError {
         kind: e.kind.as_str().to_string(),
         offset: Some(e.offset),
         message: e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cut_members_keeps_whole_members() {
+        use std::io::Write;
+        let member = |text: &[u8]| {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(text).unwrap();
+            e.finish().unwrap()
+        };
+        let (a, b) = (member(&[b'a'; 1000]), member(&[b'b'; 3000]));
+        let both = [a.clone(), b.clone()].concat();
+        assert_eq!(super::cut_members(&both, 10), a, "at least one member");
+        assert_eq!(super::cut_members(&both, 3999), a);
+        assert_eq!(super::cut_members(&both, 4000), both);
+        assert_eq!(super::cut_members(&both, 1 << 30), both);
     }
 }

@@ -68,6 +68,7 @@ pub fn task() -> Task {
             )
         },
         load,
+        cut: Some(super::cut_lines),
     }
 }
 

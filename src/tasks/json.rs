@@ -45,6 +45,7 @@ pub fn cdxj_task() -> Task {
             )
         },
         load: |path| load_plain(path, false),
+        cut: Some(super::cut_lines),
     }
 }
 
@@ -77,6 +78,7 @@ pub fn wat_task() -> Task {
             )
         },
         load: |path| load_plain(path, true),
+        cut: Some(super::cut_lines),
     }
 }
 

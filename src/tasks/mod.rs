@@ -38,7 +38,27 @@ pub struct Task {
     pub describe: fn(&Summary) -> String,
     /// Reads an input file the way every tier receives it.
     pub load: fn(&Path) -> Result<Loaded, TaskError>,
+    /// The first whole records of an input worth at most `n` throughput units, for the size
+    /// sweep (`None`: the task has no size sweep).
+    pub cut: Option<Cut>,
 }
+
+/// The first whole lines of `data` holding at most `n` bytes (at least one line).
+pub fn cut_lines(data: &[u8], n: u64) -> Vec<u8> {
+    let n = (n as usize).min(data.len());
+    let end = match data[..n].iter().rposition(|&b| b == b'\n') {
+        Some(i) if n < data.len() => i + 1,
+        _ if n == data.len() => n,
+        _ => data
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(data.len(), |i| i + 1),
+    };
+    data[..end].to_vec()
+}
+
+/// The first whole records of an input worth at most `n` units (see [`Task::cut`]).
+pub type Cut = fn(&[u8], u64) -> Vec<u8>;
 
 /// A reference point over the input's bytes; what it returns only keeps it from being optimised out.
 pub type Baseline = fn(&[u8]) -> u64;
@@ -79,4 +99,16 @@ pub fn all() -> Vec<Task> {
 
 pub fn find(name: &str) -> Option<Task> {
     all().into_iter().find(|t| t.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cut_lines_keeps_whole_lines() {
+        let data = b"aaa\nbbbb\ncc";
+        assert_eq!(super::cut_lines(data, 1), b"aaa\n", "at least one line");
+        assert_eq!(super::cut_lines(data, 8), b"aaa\n");
+        assert_eq!(super::cut_lines(data, 9), b"aaa\nbbbb\n");
+        assert_eq!(super::cut_lines(data, 100), data);
+    }
 }
