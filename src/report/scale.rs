@@ -16,7 +16,8 @@ use std::fmt::Write as _;
 const CRAWL: &str = "CC-MAIN-2024-22";
 const ANNOUNCEMENT: &str = "https://commoncrawl.org/blog/may-2024-crawl-archive-now-available";
 /// Where the announcement's text was read (its page itself was not reachable from here).
-const ANNOUNCEMENT_QUOTED: &str = "https://gist.github.com/0xdevalias/e3618a3a256b3d43802cf2138f1d446a";
+const ANNOUNCEMENT_QUOTED: &str =
+    "https://gist.github.com/0xdevalias/e3618a3a256b3d43802cf2138f1d446a";
 /// Published: 2.7 billion pages, 377 TiB of uncompressed content, crawled May 18-31, 2024.
 const PAGES: f64 = 2.7e9;
 const CONTENT_TIB: f64 = 377.0;
@@ -42,7 +43,8 @@ const OLD_TIB: [(&str, f64); 3] = [("WARC", 28.94), ("WAT", 10.35), ("WET", 4.54
 /// The price of a core-hour: AWS m7g.large (2 vCPU, Graviton3, where a vCPU is a whole core),
 /// Linux on-demand in us-east-1, $0.0816 per instance-hour.
 const PRICE_PER_CORE_HOUR: f64 = 0.0816 / 2.0;
-const PRICE_SOURCE: &str = "https://www.factualminds.com/blog/amazon-ec2-on-demand-pricing-instance-families-2026/";
+const PRICE_SOURCE: &str =
+    "https://www.factualminds.com/blog/amazon-ec2-on-demand-pricing-instance-families-2026/";
 
 const MIB: f64 = 1_048_576.0;
 const TIB: f64 = 1_099_511_627_776.0;
@@ -70,8 +72,18 @@ impl Job {
 fn jobs() -> [Job; 3] {
     let wet = PAGES * WET_BYTES_PER_PAGE;
     [
-        Job { task: "decompress", workload: "decompress", what: "gunzip every WET file", bytes: wet },
-        Job { task: "emoji", workload: "emoji", what: "count emoji in all WET text", bytes: wet },
+        Job {
+            task: "decompress",
+            workload: "decompress",
+            what: "gunzip every WET file",
+            bytes: wet,
+        },
+        Job {
+            task: "emoji",
+            workload: "emoji",
+            what: "count emoji in all WET text",
+            bytes: wet,
+        },
         Job {
             task: "json",
             workload: "wat",
@@ -92,13 +104,13 @@ pub fn section(store: &Store) -> String {
     );
     html.push_str(STYLE);
     html.push_str(&sizes_table());
-    let _ = write!(
+    let _ = writeln!(
         html,
         "<p>Price: ${PRICE_PER_CORE_HOUR:.4} per core-hour, the on-demand Linux price of an AWS \
          <code>m7g.large</code> in us-east-1 ($0.0816/h for 2 vCPU, each a whole Graviton3 \
          core) as listed on 2026-06-17 by <a href=\"{PRICE_SOURCE}\">factualminds.com</a>. An \
          assumption: the throughputs were measured on this project's x86 machine, not on \
-         Graviton.</p>\n"
+         Graviton.</p>"
     );
 
     html.push_str("<table class=\"scale\">\n<thead><tr><th rowspan=\"2\">tier</th>");
@@ -182,7 +194,12 @@ fn sizes_table() -> String {
          <th>uncompressed</th><th>how</th><th>2016 table scaled by pages</th></tr></thead>\n<tbody>\n",
     );
     let rows = [
-        ("WARC", content / WARC_RATIO, content, "uncompressed published; compressed estimated"),
+        (
+            "WARC",
+            content / WARC_RATIO,
+            content,
+            "uncompressed published; compressed estimated",
+        ),
         ("WAT", wat / WAT_RATIO, wat, "estimated"),
         ("WET", wet / WET_RATIO, wet, "estimated"),
     ];
@@ -220,10 +237,15 @@ fn picks(store: &Store, job: &Job) -> Vec<Pick> {
     TIERS
         .iter()
         .map(|tier| {
-            let row = plain.iter().find(|r| Some(r.regime.as_str()) == regime && r.tier == *tier && r.pick);
+            let row = plain
+                .iter()
+                .find(|r| Some(r.regime.as_str()) == regime && r.tier == *tier && r.pick);
             match row {
                 Some(r) => match r.throughput.filter(|t| *t > 0.0 && r.status == "ok") {
-                    Some(mb_s) => Pick::Measured { mb_s, core_hours: job.bytes / (mb_s * 1e6) / 3600.0 },
+                    Some(mb_s) => Pick::Measured {
+                        mb_s,
+                        core_hours: job.bytes / (mb_s * 1e6) / 3600.0,
+                    },
                     None => Pick::Missing(format!("not measured ({})", r.status)),
                 },
                 None => Pick::Missing("not measured".into()),
@@ -302,7 +324,11 @@ fn num(x: f64) -> String {
         }
         return if x < 0.0 { format!("-{out}") } else { out };
     }
-    let decimals = if x == 0.0 { 0 } else { (2 - x.abs().log10().floor() as i32).max(0) as usize };
+    let decimals = if x == 0.0 {
+        0
+    } else {
+        (2 - x.abs().log10().floor() as i32).max(0) as usize
+    };
     format!("{x:.decimals$}")
 }
 
@@ -327,7 +353,11 @@ mod tests {
             error: None,
             unit: "input bytes".into(),
             units: 1,
-            input_bytes: if dataset.ends_with("16m") { 16 << 20 } else { 1 << 20 },
+            input_bytes: if dataset.ends_with("16m") {
+                16 << 20
+            } else {
+                1 << 20
+            },
             expected_digest: None,
             samples: None,
             iterations: None,
@@ -357,10 +387,19 @@ mod tests {
             row(d, d, "wet-16m", "wet-16m", "rust", 400.0),
             // Another, smaller regime and a sweep point: ignored.
             row(d, d, "wet-1m", "wet-1m", "naive", 1.0),
-            Row { sweep: "size".into(), ..row(d, d, "wet-16m@64KiB", "wet-16m", "naive", 1.0) },
+            Row {
+                sweep: "size".into(),
+                ..row(d, d, "wet-16m@64KiB", "wet-16m", "naive", 1.0)
+            },
             // Not ok: named, not costed.
-            Row { status: "mismatch".into(), ..row(d, d, "wet-16m", "wet-16m", "ecosystem", 9.0) },
-            Row { pick: false, ..row(d, d, "wet-16m", "wet-16m", "pyo3", 9.0) },
+            Row {
+                status: "mismatch".into(),
+                ..row(d, d, "wet-16m", "wet-16m", "ecosystem", 9.0)
+            },
+            Row {
+                pick: false,
+                ..row(d, d, "wet-16m", "wet-16m", "pyo3", 9.0)
+            },
         ];
         let job = &jobs()[0];
         let p = picks(&store, job);
@@ -370,7 +409,10 @@ mod tests {
         };
         let expected_rust = job.bytes / 400e6 / 3600.0;
         assert!((hours(5) - expected_rust).abs() < 1e-9 * expected_rust);
-        assert!((hours(0) / hours(5) - 100.0).abs() < 1e-9, "pure at 4 MB/s, 100x rust");
+        assert!(
+            (hours(0) / hours(5) - 100.0).abs() < 1e-9,
+            "pure at 4 MB/s, 100x rust"
+        );
         assert!(matches!(&p[1], Pick::Missing(m) if m == "not measured"));
         assert!(matches!(&p[3], Pick::Missing(m) if m == "not measured (mismatch)"));
         assert!(matches!(&p[4], Pick::Missing(m) if m == "not measured"));
@@ -380,7 +422,11 @@ mod tests {
         assert!(html.contains(CRAWL) && html.contains(ANNOUNCEMENT) && html.contains(PRICE_SOURCE));
         assert!(html.contains("decompress: $") && html.contains("(2.0&times;)"));
         // json/wat and emoji have no rows: every tier says so.
-        assert_eq!(html.matches("<td colspan=\"3\" class=\"na\">not measured</td>").count(), 2 + 12);
+        assert_eq!(
+            html.matches("<td colspan=\"3\" class=\"na\">not measured</td>")
+                .count(),
+            2 + 12
+        );
     }
 
     #[test]

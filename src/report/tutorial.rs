@@ -11,12 +11,17 @@ use std::path::Path;
 /// The tiers in the order of the report, cheapest to write first.
 const TIERS: [&str; 6] = ["pure", "naive", "hotpath", "ecosystem", "pyo3", "rust"];
 /// (task, directory under `py_impls/`, file under `rust_impls/src/`).
-const TASKS: [(&str, &str); 3] = [("decompress", "decompress"), ("json", "json"), ("emoji", "emoji")];
+const TASKS: [(&str, &str); 3] = [
+    ("decompress", "decompress"),
+    ("json", "json"),
+    ("emoji", "emoji"),
+];
 /// Lines shown before the rest of a file folds into `<details>`.
 const VISIBLE_LINES: usize = 60;
 
 pub fn section(root: &Path) -> String {
-    let mut html = String::from("<section id=\"tutorial\">\n<h2>Tutorial: the code behind each tier</h2>\n");
+    let mut html =
+        String::from("<section id=\"tutorial\">\n<h2>Tutorial: the code behind each tier</h2>\n");
     html.push_str(STYLE);
     html.push_str(
         "<p>Each task's tiers side by side (scroll sideways). The header counts lines: \
@@ -46,7 +51,10 @@ fn column(root: &Path, task: &str, file: &str, tier: &str) -> String {
     let py = format!("py_impls/{task}/{tier}.py");
     let paths: Vec<(String, Lang)> = match tier {
         "rust" => vec![(format!("rust_impls/src/{file}.rs"), Lang::Rust)],
-        "pyo3" => vec![(py, Lang::Python), ("pyo3_impls/src/lib.rs".into(), Lang::Rust)],
+        "pyo3" => vec![
+            (py, Lang::Python),
+            ("pyo3_impls/src/lib.rs".into(), Lang::Rust),
+        ],
         _ => vec![(py, Lang::Python)],
     };
     let mut sources = Vec::new();
@@ -64,19 +72,31 @@ fn column(root: &Path, task: &str, file: &str, tier: &str) -> String {
                     0 => path,
                     n => format!("{path} (without its {n} lines of tests)"),
                 };
-                sources.push(Source { label, lang, text: code.to_string() })
+                sources.push(Source {
+                    label,
+                    lang,
+                    text: code.to_string(),
+                })
             }
-            Ok(text) => sources.push(Source { label: path, lang, text }),
+            Ok(text) => sources.push(Source {
+                label: path,
+                lang,
+                text,
+            }),
             Err(_) => missing.push(path),
         }
     }
-    let highlighted: Vec<Highlighted> = sources.iter().map(|s| highlight(&s.text, s.lang)).collect();
+    let highlighted: Vec<Highlighted> =
+        sources.iter().map(|s| highlight(&s.text, s.lang)).collect();
     let total: usize = highlighted.iter().map(|h| h.lines.len()).sum();
     let code: usize = highlighted.iter().map(|h| h.code_lines).sum();
 
     let mut html = format!("<div class=\"tier\">\n<h4>{tier}</h4>\n");
     if !sources.is_empty() {
-        let _ = writeln!(html, "<p class=\"loc\">{total} lines, <b>{code}</b> code</p>");
+        let _ = writeln!(
+            html,
+            "<p class=\"loc\">{total} lines, <b>{code}</b> code</p>"
+        );
     }
     for (source, h) in sources.iter().zip(&highlighted) {
         let _ = writeln!(
@@ -89,7 +109,11 @@ fn column(root: &Path, task: &str, file: &str, tier: &str) -> String {
         html.push_str(&code_block(&h.lines));
     }
     for path in missing {
-        let _ = writeln!(html, "<p class=\"missing\">not found: <code>{}</code></p>", escape(&path));
+        let _ = writeln!(
+            html,
+            "<p class=\"missing\">not found: <code>{}</code></p>",
+            escape(&path)
+        );
     }
     html.push_str("</div>\n");
     html
@@ -129,8 +153,11 @@ fn pyo3_part(text: &str, task: &str) -> String {
         (rest.len() - name.len() >= 8).then(|| name.trim().to_string())
     };
     let lines: Vec<&str> = text.lines().collect();
-    let starts: Vec<(usize, String)> =
-        lines.iter().enumerate().filter_map(|(i, l)| marker(l).map(|m| (i, m))).collect();
+    let starts: Vec<(usize, String)> = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| marker(l).map(|m| (i, m)))
+        .collect();
     let (from, to) = match starts.iter().position(|(_, name)| name == task) {
         Some(k) => (starts[k].0, starts.get(k + 1).map_or(lines.len(), |s| s.0)),
         None => (0, starts.first().map_or(lines.len(), |s| s.0)),
@@ -179,8 +206,8 @@ const PY_KEYWORDS: &[&str] = &[
 const RS_KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
     "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
-    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe",
-    "use", "where", "while",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while",
 ];
 
 /// A file as HTML lines (each line's spans closed at its end, so lines can be split between
@@ -218,7 +245,10 @@ fn highlight(text: &str, lang: Lang) -> Highlighted {
         lines.pop();
         has_code.pop();
     }
-    Highlighted { code_lines: has_code.iter().filter(|c| **c).count(), lines }
+    Highlighted {
+        code_lines: has_code.iter().filter(|c| **c).count(),
+        lines,
+    }
 }
 
 /// Splits `text` into classified tokens that concatenate back to `text`.
@@ -248,7 +278,9 @@ fn tokenize(text: &str, lang: Lang) -> Vec<(Class, &str)> {
         } else if c.is_ascii_digit() {
             (Class::Number, number(rest))
         } else if c == '_' || c.is_alphabetic() {
-            let len = rest.find(|c: char| !(c == '_' || c.is_alphanumeric())).unwrap_or(rest.len());
+            let len = rest
+                .find(|c: char| !(c == '_' || c.is_alphanumeric()))
+                .unwrap_or(rest.len());
             let word = &rest[..len];
             let class = if naming {
                 Class::Function
@@ -279,7 +311,13 @@ fn tokenize(text: &str, lang: Lang) -> Vec<(Class, &str)> {
 }
 
 /// Appends `text[from..to]`, merging plain runs so the output is not a node per character.
-fn push<'t>(tokens: &mut Vec<(Class, &'t str)>, text: &'t str, class: Class, from: usize, to: usize) {
+fn push<'t>(
+    tokens: &mut Vec<(Class, &'t str)>,
+    text: &'t str,
+    class: Class,
+    from: usize,
+    to: usize,
+) {
     match tokens.last_mut() {
         Some((Class::Plain, prev)) if class == Class::Plain => *prev = &text[from - prev.len()..to],
         _ => tokens.push((class, &text[from..to])),
@@ -337,12 +375,11 @@ fn string(s: &str, lang: Lang) -> Option<usize> {
             Some(prefix + open + scan(&body[open..], close, multiline))
         }
         Lang::Rust => {
-            if body.starts_with('\'') {
+            if let Some(inner) = body.strip_prefix('\'') {
                 // Char literal: `'x'`, `'\n'`, `'\u{1F600}'`, `b'x'`; otherwise a lifetime.
                 if !(pre.is_empty() || pre == "b") {
                     return None;
                 }
-                let inner = &body[1..];
                 let len = if inner.starts_with('\\') {
                     2 + inner.get(2..)?.find('\'')? + 1
                 } else {
@@ -363,7 +400,9 @@ fn string(s: &str, lang: Lang) -> Option<usize> {
                     return None;
                 }
                 let close = format!("\"{}", "#".repeat(hashes));
-                let len = s[open + 1..].find(&close).map_or(s.len() - open - 1, |p| p + close.len());
+                let len = s[open + 1..]
+                    .find(&close)
+                    .map_or(s.len() - open - 1, |p| p + close.len());
                 return Some(open + 1 + len);
             }
             if !(pre.is_empty() || pre == "b" || pre == "c") {
@@ -398,9 +437,8 @@ fn number(s: &str) -> usize {
     let mut j = 0;
     while j < b.len() {
         let c = b[j];
-        let exponent_sign = (c == b'+' || c == b'-')
-            && matches!(b[j - 1], b'e' | b'E')
-            && !s.starts_with("0x");
+        let exponent_sign =
+            (c == b'+' || c == b'-') && matches!(b[j - 1], b'e' | b'E') && !s.starts_with("0x");
         // `1.5` but not the range `0..n` or the method call `1.max(2)`.
         let point = c == b'.' && b.get(j + 1).is_some_and(u8::is_ascii_digit);
         if c.is_ascii_alphanumeric() || c == b'_' || point || exponent_sign {
@@ -449,14 +487,23 @@ mod tests {
     use super::*;
 
     fn classes(text: &str, lang: Lang) -> Vec<(Class, &str)> {
-        tokenize(text, lang).into_iter().filter(|(c, _)| *c != Class::Plain).collect()
+        tokenize(text, lang)
+            .into_iter()
+            .filter(|(c, _)| *c != Class::Plain)
+            .collect()
     }
 
     #[test]
     fn tokens_concatenate_back_to_the_text() {
         for (text, lang) in [
-            ("def f(x):\n    return x < 1 and 'a\\'b' # c\n", Lang::Python),
-            ("fn f<'a>(x: &'a [u8]) -> u32 { /* a /* b */ c */ x.len() as u32 + 0..2 }", Lang::Rust),
+            (
+                "def f(x):\n    return x < 1 and 'a\\'b' # c\n",
+                Lang::Python,
+            ),
+            (
+                "fn f<'a>(x: &'a [u8]) -> u32 { /* a /* b */ c */ x.len() as u32 + 0..2 }",
+                Lang::Rust,
+            ),
             ("s = \"unterminated\nx = 1", Lang::Python),
             ("let s = r#\"no end", Lang::Rust),
         ] {
@@ -467,12 +514,17 @@ mod tests {
 
     #[test]
     fn escapes_markup() {
-        assert_eq!(escape("a < b && c > \"d\""), "a &lt; b &amp;&amp; c &gt; &quot;d&quot;");
+        assert_eq!(
+            escape("a < b && c > \"d\""),
+            "a &lt; b &amp;&amp; c &gt; &quot;d&quot;"
+        );
         let h = highlight("if a<b & c>d: pass  # <tag>\n", Lang::Python);
         assert_eq!(
             h.lines,
-            ["<span class=\"k\">if</span> a&lt;b &amp; c&gt;d: <span class=\"k\">pass</span>  \
-              <span class=\"c\"># &lt;tag&gt;</span>"]
+            [
+                "<span class=\"k\">if</span> a&lt;b &amp; c&gt;d: <span class=\"k\">pass</span>  \
+              <span class=\"c\"># &lt;tag&gt;</span>"
+            ]
         );
     }
 
@@ -484,18 +536,29 @@ mod tests {
             [
                 (Class::Keyword, "def"),
                 (Class::Function, "f"),
-                (Class::Comment, "\"\"\"Doc with \"quotes\"\n    and # no comment\"\"\""),
+                (
+                    Class::Comment,
+                    "\"\"\"Doc with \"quotes\"\n    and # no comment\"\"\""
+                ),
                 (Class::Str, "b'''a\n'b'''"),
             ]
         );
         let h = highlight(text, Lang::Python);
-        assert_eq!((h.lines.len(), h.code_lines), (5, 3), "the docstring lines are not code");
-        assert!(h.lines[2].starts_with("<span class=\"c\">"), "spans reopen on each line");
+        assert_eq!(
+            (h.lines.len(), h.code_lines),
+            (5, 3),
+            "the docstring lines are not code"
+        );
+        assert!(
+            h.lines[2].starts_with("<span class=\"c\">"),
+            "spans reopen on each line"
+        );
     }
 
     #[test]
     fn rust_raw_strings_chars_and_lifetimes() {
-        let text = "let s = r#\"a \"quoted\" \\ b\"#; let c = '\\''; fn g<'a>(x: &'a str) -> char { 'x' }";
+        let text =
+            "let s = r#\"a \"quoted\" \\ b\"#; let c = '\\''; fn g<'a>(x: &'a str) -> char { 'x' }";
         assert_eq!(
             classes(text, Lang::Rust),
             [
@@ -508,13 +571,20 @@ mod tests {
                 (Class::Str, "'x'"),
             ]
         );
-        assert_eq!(classes("br\"\\\"", Lang::Rust), [(Class::Str, "br\"\\\"")], "raw: no escapes");
+        assert_eq!(
+            classes("br\"\\\"", Lang::Rust),
+            [(Class::Str, "br\"\\\"")],
+            "raw: no escapes"
+        );
     }
 
     #[test]
     fn keywords_numbers_and_comments() {
         assert_eq!(
-            classes("for i in range(0x1F, 1e-3): yield None  # done", Lang::Python),
+            classes(
+                "for i in range(0x1F, 1e-3): yield None  # done",
+                Lang::Python
+            ),
             [
                 (Class::Keyword, "for"),
                 (Class::Keyword, "in"),
@@ -526,7 +596,10 @@ mod tests {
             ]
         );
         assert_eq!(
-            classes("/// doc\npub fn main() { for _ in 0..10_u8 {} } // end", Lang::Rust),
+            classes(
+                "/// doc\npub fn main() { for _ in 0..10_u8 {} } // end",
+                Lang::Rust
+            ),
             [
                 (Class::Comment, "/// doc"),
                 (Class::Keyword, "pub"),
@@ -554,7 +627,10 @@ mod tests {
     fn pyo3_part_follows_the_markers() {
         let lib = "//! glue\nfn decompress() {}\n// ------------------------ json\nfn cdxj() {}\n// ------------------------ emoji\nfn count() {}";
         assert_eq!(pyo3_part(lib, "decompress"), "//! glue\nfn decompress() {}");
-        assert_eq!(pyo3_part(lib, "json"), "// ------------------------ json\nfn cdxj() {}");
+        assert_eq!(
+            pyo3_part(lib, "json"),
+            "// ------------------------ json\nfn cdxj() {}"
+        );
         assert!(pyo3_part(lib, "emoji").ends_with("fn count() {}"));
     }
 
@@ -576,7 +652,10 @@ mod tests {
     #[test]
     fn renders_this_repository() {
         let html = section(Path::new(env!("CARGO_MANIFEST_DIR")));
-        assert!(!html.contains("not found"), "every tier of every task has its file");
+        assert!(
+            !html.contains("not found"),
+            "every tier of every task has its file"
+        );
         assert_eq!(html.matches("<div class=\"tier\">").count(), 18);
     }
 }
