@@ -35,6 +35,8 @@ fn decades(values: impl Iterator<Item = f64>) -> (f64, f64) {
 fn log_label(v: f64) -> String {
     if v >= 1e6 || (v < 1e-2 && v > 0.0) {
         format!("{v:.0e}")
+    } else if v >= 1.0 && v.fract() == 0.0 {
+        super::num(v).split('.').next().unwrap_or_default().to_string()
     } else {
         super::num(v)
     }
@@ -310,6 +312,8 @@ mod tests {
             "emoji per MB",
             "MB/s",
         );
-        assert!(d.contains(">0<"), "zero placed at the floor and labelled");
+        // plotters writes each label on a line of its own.
+        assert!(d.contains("\n0\n</text>"), "zero placed at the floor and labelled");
+        assert!(d.contains("\n10\n</text>"), "whole decades without decimals");
     }
 }

@@ -352,7 +352,7 @@ mod tests {
         assert_eq!(num(5903.2), "5,903");
         assert_eq!(num(18.46), "18.5");
         assert_eq!(num(1.234), "1.23");
-        assert_eq!(num(0.0391), "0.039");
+        assert_eq!(num(0.0391), "0.0391");
         assert_eq!(num(-1234567.0), "-1,234,567");
     }
 }
