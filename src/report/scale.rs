@@ -206,7 +206,7 @@ fn sizes_table() -> String {
     for (name, gz, raw, how) in rows {
         let _ = writeln!(
             html,
-            "<tr><th>{name}</th><td>{}</td><td>{}</td><td>{how}</td><td>{} compressed</td></tr>",
+            "<tr><th>{name}</th><td>{}</td><td>{}</td><td class=\"how\">{how}</td><td>{} compressed</td></tr>",
             tib(gz),
             tib(raw),
             tib(old(name))
@@ -297,6 +297,7 @@ const STYLE: &str = "<style>
 #scale th, #scale td { border: 1px solid #ddd; padding: .15em .5em; }
 #scale td { text-align: right; font-variant-numeric: tabular-nums; }
 #scale td.na { text-align: center; color: #888; }
+#scale td.how { text-align: left; }
 </style>
 ";
 
