@@ -74,9 +74,10 @@ pub fn dots(rows: &[DotRow], unit: &str) -> String {
     svg(70 + 34 * n as u32, |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(12)
+            .margin_right(36)
             .x_label_area_size(40)
             .y_label_area_size(260)
-            .build_cartesian_2d((lo..hi).log_scale(), (0..n).into_segmented())
+            .build_cartesian_2d((lo..hi).log_scale(), (0..n - 1).into_segmented())
             .map_err(|e| e.to_string())?;
         let label = |v: &SegmentValue<usize>| match v {
             SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
@@ -136,9 +137,10 @@ pub fn bars(bars: &[Bar], unit: &str) -> String {
     svg(60 + 24 * n as u32, |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(12)
+            .margin_right(36)
             .x_label_area_size(40)
             .y_label_area_size(300)
-            .build_cartesian_2d((lo..hi).log_scale(), (0..n).into_segmented())
+            .build_cartesian_2d((lo..hi).log_scale(), (0..n - 1).into_segmented())
             .map_err(|e| e.to_string())?;
         let label = |v: &SegmentValue<usize>| match v {
             SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
@@ -184,9 +186,10 @@ pub struct Series {
     pub fit: Option<Fit>,
 }
 
-/// Log-log time per call against input size, per tier, with each tier's fitted line dashed.
-/// `x_format` labels the x axis (sizes in KiB/MiB).
-pub fn sweep(series: &[Series], x_desc: &str, y_desc: &str, x_format: &dyn Fn(f64) -> String) -> String {
+/// Log-log time per call (µs) against input size, per tier, with each tier's fitted line
+/// dashed. Points' x are in units of `x_unit` throughput units (1024: KiB, so the decades of
+/// the axis read 1, 10, 100 KiB); fits are per throughput unit, in ns.
+pub fn sweep(series: &[Series], x_unit: f64, x_desc: &str, y_desc: &str) -> String {
     let (xlo, xhi) = decades(series.iter().flat_map(|s| s.points.iter().map(|p| p.0)));
     let (ylo, yhi) = decades(series.iter().flat_map(|s| s.points.iter().map(|p| p.1)));
     svg(460, |root| {
@@ -198,7 +201,7 @@ pub fn sweep(series: &[Series], x_desc: &str, y_desc: &str, x_format: &dyn Fn(f6
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
-            .x_label_formatter(&|v| x_format(*v))
+            .x_label_formatter(&|v| log_label(*v))
             .y_label_formatter(&|v| log_label(*v))
             .x_desc(x_desc)
             .y_desc(y_desc)
@@ -213,7 +216,7 @@ pub fn sweep(series: &[Series], x_desc: &str, y_desc: &str, x_format: &dyn Fn(f6
                 let steps = 60;
                 let line = (0..=steps).map(|k| {
                     let x = xlo * (xhi / xlo).powf(k as f64 / steps as f64);
-                    (x, f.at(x) / 1e3)
+                    (x, f.at(x * x_unit) / 1e3)
                 });
                 let line: Vec<(f64, f64)> = line.filter(|p| p.1 >= ylo && p.1 <= yhi).collect();
                 chart
@@ -301,9 +304,9 @@ mod tests {
                 points: vec![(1024.0, 2.0), (65536.0, 20.0), (1048576.0, 250.0)],
                 fit: Some(Fit { fixed_ns: 1500.0, per_unit_ns: 0.24 }),
             }],
+            1.0,
             "input size",
             "µs per call",
-            &|v| super::super::fit::bytes(v),
         );
         assert!(s.contains("<text") && s.contains("<polyline"), "{}", &s[..300]);
         let d = density(

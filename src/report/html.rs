@@ -306,16 +306,16 @@ fn size_sweep(data: &Data, task: &str, workload: &str, group: &str) -> String {
         for (_, (tier, mut pts)) in by_tier {
             pts.sort_by(|a, b| a.0.total_cmp(&b.0));
             let f = fit::fit(&pts);
-            series.push(Series { tier, points: pts.iter().map(|&(n, t)| (n, t / 1e3)).collect(), fit: f });
+            series.push(Series { tier, points: pts.iter().map(|&(n, t)| (n / 1024.0, t / 1e3)).collect(), fit: f });
         }
         let (lo, hi) = series
             .iter()
             .flat_map(|s| s.points.iter().map(|p| p.0))
-            .fold((f64::INFINITY, 0.0f64), |(l, h), x| (l.min(x), h.max(x)));
+            .fold((f64::INFINITY, 0.0f64), |(l, h), x| (l.min(x * 1024.0), h.max(x * 1024.0)));
         let _ = writeln!(h, "<h4>{} size sweep on prefixes of <code>{}</code></h4>", esc(group), esc(base));
         h += &figure(
             &format!("chart-{}-size-{}", slug(group), slug(base)),
-            charts::sweep(&series, "input size (log)", "µs per call (log)", &|v| fit::bytes(v)),
+            charts::sweep(&series, 1024.0, "input size, KiB (log)", "µs per call (log)"),
             "Time per call against input size; dashed: the fit time = fixed + per_byte × n (weighted least squares on relative error, fixed ≥ 0).",
         );
         h += "<table><tr><th>tier</th><th>points</th><th>fixed (µs)</th><th>asymptotic MB/s (1/per_byte)</th><th>n½ = fixed/per_byte</th></tr>\n";
