@@ -48,16 +48,29 @@ fn page_has_every_section_chart_and_computed_verdict() {
     let dir = common::scratch("report-page");
     let html = page(&dir, &[]);
     for id in [
-        "headline", "tasks", "glue", "io", "tutorial", "verdicts", "scale", "environment",
+        "headline",
+        "tasks",
+        "glue",
+        "io",
+        "tutorial",
+        "verdicts",
+        "scale",
+        "environment",
     ] {
-        assert!(html.contains(&format!("<section id=\"{id}\"")), "section {id}");
+        assert!(
+            html.contains(&format!("<section id=\"{id}\"")),
+            "section {id}"
+        );
     }
     // 1 headline + 5 regime bar charts (decompress, cdxj, wat, emoji × 2) + 4 size sweeps +
     // 1 density sweep; other sections may add their own.
     let svgs = html.matches("<svg").count();
     assert!(svgs >= 11, "{svgs} charts");
     assert!(html.matches("<figure class=\"chart\"").count() >= 11);
-    assert!(html.contains("<text"), "plotters wrote text without a font feature");
+    assert!(
+        html.contains("<text"),
+        "plotters wrote text without a font feature"
+    );
     for bad in ["src=\"http", "url(http", "@import", "<script src", "<link"] {
         assert!(!html.contains(bad), "external reference {bad}");
     }
@@ -91,7 +104,10 @@ fn page_has_every_section_chart_and_computed_verdict() {
     assert!(html.contains("known mismatch: counts differ"));
     assert!(html.contains("No module named"));
     assert!(html.contains("not measured yet: the fetch task (issue 9) will fill this"));
-    assert!(html.contains("overtakes"), "a break-even size in the sweeps");
+    assert!(
+        html.contains("overtakes"),
+        "a break-even size in the sweeps"
+    );
     assert!(html.contains("paved") && html.contains("unpaved"));
     assert!(dir.join("results.json").is_file() && dir.join("results.csv").is_file());
     let copy = Store::load(&dir.join("results.json")).unwrap();
@@ -105,7 +121,10 @@ fn markdown_and_splice() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     let md = text(&o.stdout);
     assert!(md.contains("### Headline"));
-    assert!(md.contains("| decompress | wet-16m | paved | **paved** |"), "{md}");
+    assert!(
+        md.contains("| decompress | wet-16m | paved | **paved** |"),
+        "{md}"
+    );
     assert!(md.contains("| tier | variant | dataset | MB/s | ±CI | vs rust pick | flags |"));
     assert!(md.contains("differs: known mismatch"));
     assert!(md.contains("**Not shown**"));
@@ -127,7 +146,10 @@ fn markdown_and_splice() {
     assert!(after.starts_with("# x\n\nintro\n<!-- gluebench:results:begin -->\n"));
     assert!(after.ends_with("<!-- gluebench:results:end -->\noutro\n"));
     assert!(!after.contains("old table"));
-    assert!(after.contains("cargo run --release -- report --format md"), "the command");
+    assert!(
+        after.contains("cargo run --release -- report --format md"),
+        "the command"
+    );
     assert!(after.contains("2026-12-06T12:00:00Z"), "the run date");
 
     // No markers: an error naming the file, the file untouched.
@@ -173,8 +195,13 @@ fn baseline_flags_a_changed_row_and_a_flipped_verdict() {
     }
     let old_path = dir.join("old.json");
     old.save(&old_path).unwrap();
-    let html = page(&dir.join("out"), &["--baseline", old_path.to_str().unwrap()]);
-    let section = &html[html.find("<section id=\"changes\"").expect("changes section")..];
+    let html = page(
+        &dir.join("out"),
+        &["--baseline", old_path.to_str().unwrap()],
+    );
+    let section = &html[html
+        .find("<section id=\"changes\"")
+        .expect("changes section")..];
     let section = &section[..section.find("</section>").unwrap()];
     assert!(
         section.contains("emoji wet-16m hotpath/re-utf8-clusters"),
@@ -207,7 +234,10 @@ fn bad_results_files_exit_2_and_write_nothing() {
     let cases: [(&str, Option<&str>); 4] = [
         ("missing", None),
         ("empty", Some("")),
-        ("truncated", Some("{\"schema_version\": 1, \"runs\": {}, \"rows\": [")),
+        (
+            "truncated",
+            Some("{\"schema_version\": 1, \"runs\": {}, \"rows\": ["),
+        ),
         (
             "schema_version 0",
             Some("{\"schema_version\": 0, \"runs\": {}, \"rows\": []}"),
@@ -230,8 +260,15 @@ fn bad_results_files_exit_2_and_write_nothing() {
         assert_eq!(o.status.code(), Some(2), "{what}: {err}");
         assert_eq!(err.trim_end().lines().count(), 1, "{what}: one line: {err}");
         assert!(err.starts_with("gluebench: error: "), "{what}: {err}");
-        assert!(err.contains(bad.to_str().unwrap()), "{what} names the file: {err}");
-        assert_eq!(std::fs::read(&index).unwrap(), b"previous report\n", "{what}");
+        assert!(
+            err.contains(bad.to_str().unwrap()),
+            "{what} names the file: {err}"
+        );
+        assert_eq!(
+            std::fs::read(&index).unwrap(),
+            b"previous report\n",
+            "{what}"
+        );
         assert!(!out.join("results.csv").exists(), "{what}");
     }
 }

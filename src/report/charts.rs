@@ -22,7 +22,9 @@ fn color(tier: &str) -> RGBColor {
 fn decades(values: impl Iterator<Item = f64>) -> (f64, f64) {
     let (lo, hi) = values
         .filter(|v| *v > 0.0 && v.is_finite())
-        .fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        .fold((f64::INFINITY, 0.0f64), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
     if !lo.is_finite() {
         return (0.1, 10.0);
     }
@@ -36,7 +38,11 @@ fn log_label(v: f64) -> String {
     if v >= 1e6 || (v < 1e-2 && v > 0.0) {
         format!("{v:.0e}")
     } else if v >= 1.0 && v.fract() == 0.0 {
-        super::num(v).split('.').next().unwrap_or_default().to_string()
+        super::num(v)
+            .split('.')
+            .next()
+            .unwrap_or_default()
+            .to_string()
     } else {
         super::num(v)
     }
@@ -44,7 +50,10 @@ fn log_label(v: f64) -> String {
 
 /// Runs a drawing closure on a fresh SVG; a drawing error becomes a note instead of a chart
 /// (a report with one chart missing beats no report).
-fn svg(height: u32, draw: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>) -> Result<(), String>) -> String {
+fn svg(
+    height: u32,
+    draw: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>) -> Result<(), String>,
+) -> String {
     let mut out = String::new();
     let result = {
         let root = SVGBackend::with_string(&mut out, (WIDTH, height)).into_drawing_area();
@@ -103,7 +112,10 @@ pub fn dots(rows: &[DotRow], unit: &str) -> String {
                 RGBColor(230, 159, 0).mix(0.14)
             };
             Rectangle::new(
-                [(lo, SegmentValue::Exact(i)), (hi, SegmentValue::Exact(i + 1))],
+                [
+                    (lo, SegmentValue::Exact(i)),
+                    (hi, SegmentValue::Exact(i + 1)),
+                ],
                 fill.filled(),
             )
         });
@@ -160,7 +172,10 @@ pub fn bars(bars: &[Bar], unit: &str) -> String {
             .map_err(|e| e.to_string())?;
         let rects = bars.iter().enumerate().map(|(i, b)| {
             let mut r = Rectangle::new(
-                [(lo, SegmentValue::Exact(i)), (b.value, SegmentValue::Exact(i + 1))],
+                [
+                    (lo, SegmentValue::Exact(i)),
+                    (b.value, SegmentValue::Exact(i + 1)),
+                ],
                 color(&b.tier).filled(),
             );
             r.set_margin(4, 4, 0, 0);
@@ -170,7 +185,10 @@ pub fn bars(bars: &[Bar], unit: &str) -> String {
         let whiskers = bars.iter().enumerate().filter_map(|(i, b)| {
             let (l, h) = b.ci?;
             Some(PathElement::new(
-                vec![(l, SegmentValue::CenterOf(i)), (h, SegmentValue::CenterOf(i))],
+                vec![
+                    (l, SegmentValue::CenterOf(i)),
+                    (h, SegmentValue::CenterOf(i)),
+                ],
                 BLACK.stroke_width(2),
             ))
         });
@@ -220,7 +238,12 @@ pub fn sweep(series: &[Series], x_unit: f64, x_desc: &str, y_desc: &str) -> Stri
                 });
                 let line: Vec<(f64, f64)> = line.filter(|p| p.1 >= ylo && p.1 <= yhi).collect();
                 chart
-                    .draw_series(DashedLineSeries::new(line, 6, 4, c.mix(0.7).stroke_width(1)))
+                    .draw_series(DashedLineSeries::new(
+                        line,
+                        6,
+                        4,
+                        c.mix(0.7).stroke_width(1),
+                    ))
                     .map_err(|e| e.to_string())?;
             }
             chart
@@ -291,8 +314,18 @@ mod tests {
     fn charts_are_svg_with_text_and_a_viewbox() {
         let b = bars(
             &[
-                Bar { label: "rust/scanner".into(), tier: "rust".into(), value: 5000.0, ci: Some((4900.0, 5100.0)) },
-                Bar { label: "pure/dict-trie".into(), tier: "pure".into(), value: 18.0, ci: None },
+                Bar {
+                    label: "rust/scanner".into(),
+                    tier: "rust".into(),
+                    value: 5000.0,
+                    ci: Some((4900.0, 5100.0)),
+                },
+                Bar {
+                    label: "pure/dict-trie".into(),
+                    tier: "pure".into(),
+                    value: 18.0,
+                    ci: None,
+                },
             ],
             "MB/s",
         );
@@ -302,21 +335,38 @@ mod tests {
             &[Series {
                 tier: "pyo3".into(),
                 points: vec![(1024.0, 2.0), (65536.0, 20.0), (1048576.0, 250.0)],
-                fit: Some(Fit { fixed_ns: 1500.0, per_unit_ns: 0.24 }),
+                fit: Some(Fit {
+                    fixed_ns: 1500.0,
+                    per_unit_ns: 0.24,
+                }),
             }],
             1.0,
             "input size",
             "µs per call",
         );
-        assert!(s.contains("<text") && s.contains("<polyline"), "{}", &s[..300]);
+        assert!(
+            s.contains("<text") && s.contains("<polyline"),
+            "{}",
+            &s[..300]
+        );
         let d = density(
-            &[Series { tier: "rust".into(), points: vec![(0.0, 7000.0), (10.0, 7100.0), (10000.0, 2000.0)], fit: None }],
+            &[Series {
+                tier: "rust".into(),
+                points: vec![(0.0, 7000.0), (10.0, 7100.0), (10000.0, 2000.0)],
+                fit: None,
+            }],
             1.0,
             "emoji per MB",
             "MB/s",
         );
         // plotters writes each label on a line of its own.
-        assert!(d.contains("\n0\n</text>"), "zero placed at the floor and labelled");
-        assert!(d.contains("\n10\n</text>"), "whole decades without decimals");
+        assert!(
+            d.contains("\n0\n</text>"),
+            "zero placed at the floor and labelled"
+        );
+        assert!(
+            d.contains("\n10\n</text>"),
+            "whole decades without decimals"
+        );
     }
 }

@@ -4,7 +4,9 @@ use super::charts::{self, Bar, DotRow, Series};
 use super::compare::{self, Comparison};
 use super::fit::{self, Fit};
 use super::verdicts;
-use super::{esc, expectation, num, tier_color, tier_rank, tp, tp_ci, Data, Options, PAVED_BELOW, TIERS};
+use super::{
+    esc, expectation, num, tier_color, tier_rank, tp, tp_ci, Data, Options, PAVED_BELOW, TIERS,
+};
 use crate::results::{Row, Store};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -33,16 +35,32 @@ code{font-size:.9em}
 pub fn page(store: &Store, baseline: Option<&Store>, opts: &Options, generated: &str) -> String {
     let data = Data::new(store);
     let mut sections: Vec<(&str, &str, String)> = vec![
-        ("headline", "Headline: paved and unpaved paths", headline(&data)),
+        (
+            "headline",
+            "Headline: paved and unpaved paths",
+            headline(&data),
+        ),
         ("tasks", "Tasks", tasks(&data)),
         ("glue", "Glue costs", glue(&data)),
         ("io", "I/O: fetch and pipeline", io(&data)),
-        ("tutorial", "Tutorial", super::tutorial::section(crate::bootstrap::root())),
+        (
+            "tutorial",
+            "Tutorial",
+            super::tutorial::section(crate::bootstrap::root()),
+        ),
         ("verdicts", "Verdicts", verdicts_html(&data)),
     ];
     if let Some(old) = baseline {
-        let path = opts.baseline.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
-        sections.push(("changes", "Changes since the baseline", changes(&compare::compare(store, old), &path)));
+        let path = opts
+            .baseline
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        sections.push((
+            "changes",
+            "Changes since the baseline",
+            changes(&compare::compare(store, old), &path),
+        ));
     }
     sections.push(("scale", "Scale", super::scale::section(store)));
     sections.push(("environment", "Environment", environment(store)));
@@ -78,7 +96,11 @@ pub fn page(store: &Store, baseline: Option<&Store>, opts: &Options, generated: 
             } else {
                 body
             };
-            let _ = writeln!(h, "<section id=\"{id}\"><h2>{}</h2>\n{body}</section>", esc(title));
+            let _ = writeln!(
+                h,
+                "<section id=\"{id}\"><h2>{}</h2>\n{body}</section>",
+                esc(title)
+            );
         }
     }
     h += "</body></html>\n";
@@ -89,17 +111,25 @@ fn legend() -> String {
     let mut s = String::from("<p>Tiers:");
     for t in TIERS {
         let (r, g, b) = tier_color(t);
-        let _ = write!(s, "<span class=\"chip\" style=\"background:rgb({r},{g},{b})\"></span>{t}");
+        let _ = write!(
+            s,
+            "<span class=\"chip\" style=\"background:rgb({r},{g},{b})\"></span>{t}"
+        );
     }
     s + "</p>"
 }
 
 fn figure(id: &str, svg: String, caption: &str) -> String {
-    format!("<figure class=\"chart\" id=\"{}\">{svg}<figcaption>{caption}</figcaption></figure>\n", esc(id))
+    format!(
+        "<figure class=\"chart\" id=\"{}\">{svg}<figcaption>{caption}</figcaption></figure>\n",
+        esc(id)
+    )
 }
 
 fn slug(s: &str) -> String {
-    s.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect()
+    s.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
 }
 
 /// The task/workload groups that have throughput regimes (glue, fetch, pipeline have their own).
@@ -124,7 +154,8 @@ impl Regime<'_> {
         Some(tp(self.rust?) / tp(self.best?))
     }
     fn class(&self) -> Option<&'static str> {
-        self.ratio().map(|r| if r < PAVED_BELOW { "paved" } else { "unpaved" })
+        self.ratio()
+            .map(|r| if r < PAVED_BELOW { "paved" } else { "unpaved" })
     }
 }
 
@@ -132,7 +163,10 @@ fn regimes<'a>(data: &Data<'a>) -> Vec<Regime<'a>> {
     let mut out = Vec::new();
     for (task, workload) in throughput_groups(data) {
         for regime in data.regimes(&task, &workload) {
-            let picks: Vec<&Row> = TIERS.iter().filter_map(|t| data.pick(&task, &workload, &regime, t)).collect();
+            let picks: Vec<&Row> = TIERS
+                .iter()
+                .filter_map(|t| data.pick(&task, &workload, &regime, t))
+                .collect();
             if picks.is_empty() {
                 continue;
             }
@@ -149,7 +183,11 @@ fn regimes<'a>(data: &Data<'a>) -> Vec<Regime<'a>> {
     out.sort_by(|a, b| {
         (a.class() != Some("paved"))
             .cmp(&(b.class() != Some("paved")))
-            .then(a.ratio().unwrap_or(f64::MAX).total_cmp(&b.ratio().unwrap_or(f64::MAX)))
+            .then(
+                a.ratio()
+                    .unwrap_or(f64::MAX)
+                    .total_cmp(&b.ratio().unwrap_or(f64::MAX)),
+            )
     });
     out
 }
@@ -189,7 +227,11 @@ fn headline(data: &Data) -> String {
     for r in &rs {
         let class = r.class().unwrap_or("unclassified");
         let expected = expectation(&r.group).unwrap_or("–");
-        let mark = if expected == class { "" } else { " (not as expected)" };
+        let mark = if expected == class {
+            ""
+        } else {
+            " (not as expected)"
+        };
         let _ = write!(
             h,
             "<tr class=\"{class}\"><td>{}</td><td>{}</td><td>{expected}</td><td><b>{class}</b>{mark}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td>",
@@ -200,7 +242,11 @@ fn headline(data: &Data) -> String {
             r.ratio().map_or("–".into(), |x| format!("{}×", num(x))),
         );
         for t in TIERS {
-            let v = r.picks.iter().find(|p| p.tier == t).map_or("–".into(), |p| num(tp(p)));
+            let v = r
+                .picks
+                .iter()
+                .find(|p| p.tier == t)
+                .map_or("–".into(), |p| num(tp(p)));
             let _ = write!(h, "<td class=\"n\">{v}</td>");
         }
         h += "</tr>\n";
@@ -219,7 +265,11 @@ fn status_cell(r: &Row) -> String {
 fn tasks(data: &Data) -> String {
     let mut h = String::new();
     for (task, workload) in throughput_groups(data) {
-        let group = if task == workload { task.clone() } else { format!("{task}/{workload}") };
+        let group = if task == workload {
+            task.clone()
+        } else {
+            format!("{task}/{workload}")
+        };
         let _ = writeln!(h, "<h3 id=\"task-{}\">{}</h3>", slug(&group), esc(&group));
         for regime in data.regimes(&task, &workload) {
             h += &regime_table(data, &task, &workload, &group, &regime);
@@ -231,8 +281,15 @@ fn tasks(data: &Data) -> String {
 }
 
 fn regime_table(data: &Data, task: &str, workload: &str, group: &str, regime: &str) -> String {
-    let mut rows: Vec<&Row> = data.plain(task, workload).filter(|r| r.regime == regime).collect();
-    rows.sort_by(|a, b| tp(b).total_cmp(&tp(a)).then(tier_rank(&a.tier).cmp(&tier_rank(&b.tier))));
+    let mut rows: Vec<&Row> = data
+        .plain(task, workload)
+        .filter(|r| r.regime == regime)
+        .collect();
+    rows.sort_by(|a, b| {
+        tp(b)
+            .total_cmp(&tp(a))
+            .then(tier_rank(&a.tier).cmp(&tier_rank(&b.tier)))
+    });
     let rust = data.pick(task, workload, regime, "rust").map(tp);
     let mut h = format!("<h4>{} on <code>{}</code></h4>\n", esc(group), esc(regime));
     h += "<table><tr><th>tier</th><th>variant</th><th>dataset</th><th>MB/s</th><th>95% CI</th><th>vs rust pick</th>\
@@ -259,7 +316,12 @@ fn regime_table(data: &Data, task: &str, workload: &str, group: &str, regime: &s
             status_cell(r),
         );
         if measured {
-            bars.push(Bar { label: r.id(), tier: r.tier.clone(), value: v, ci: ci.filter(|_| measured) });
+            bars.push(Bar {
+                label: r.id(),
+                tier: r.tier.clone(),
+                value: v,
+                ci: ci.filter(|_| measured),
+            });
         } else {
             untimed.push(*r);
         }
@@ -269,13 +331,22 @@ fn regime_table(data: &Data, task: &str, workload: &str, group: &str, regime: &s
         h += &figure(
             &format!("chart-{}-{}", slug(group), slug(regime)),
             charts::bars(&bars, "MB/s (log)"),
-            &format!("{} on {}: median throughput per variant, whiskers the 95% CI of the median.", esc(group), esc(regime)),
+            &format!(
+                "{} on {}: median throughput per variant, whiskers the 95% CI of the median.",
+                esc(group),
+                esc(regime)
+            ),
         );
     }
     if !untimed.is_empty() {
         h += "<p>Not timed (known mismatches and errors are never drawn as bars):</p><ul>";
         for r in untimed {
-            let _ = write!(h, "<li><code>{}</code>: {}</li>", esc(&r.id()), status_cell(r));
+            let _ = write!(
+                h,
+                "<li><code>{}</code>: {}</li>",
+                esc(&r.id()),
+                status_cell(r)
+            );
         }
         h += "</ul>\n";
     }
@@ -286,7 +357,9 @@ fn regime_table(data: &Data, task: &str, workload: &str, group: &str, regime: &s
 fn size_sweep(data: &Data, task: &str, workload: &str, group: &str) -> String {
     let rows: Vec<&Row> = data
         .rows()
-        .filter(|r| r.task == task && r.workload == workload && r.sweep == "size" && r.is_measured())
+        .filter(|r| {
+            r.task == task && r.workload == workload && r.sweep == "size" && r.is_measured()
+        })
         .collect();
     // One sweep per base dataset (`wet-16m@64KiB` belongs to `wet-16m`).
     let mut bases: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
@@ -299,20 +372,33 @@ fn size_sweep(data: &Data, task: &str, workload: &str, group: &str) -> String {
         let mut by_tier: BTreeMap<usize, (String, Vec<(f64, f64)>)> = BTreeMap::new();
         for r in &rows {
             let n = r.x.unwrap_or(r.units as f64);
-            let e = by_tier.entry(tier_rank(&r.tier)).or_insert_with(|| (r.tier.clone(), Vec::new()));
+            let e = by_tier
+                .entry(tier_rank(&r.tier))
+                .or_insert_with(|| (r.tier.clone(), Vec::new()));
             e.1.push((n, r.median_ns.unwrap_or(0.0)));
         }
         let mut series = Vec::new();
         for (_, (tier, mut pts)) in by_tier {
             pts.sort_by(|a, b| a.0.total_cmp(&b.0));
             let f = fit::fit(&pts);
-            series.push(Series { tier, points: pts.iter().map(|&(n, t)| (n / 1024.0, t / 1e3)).collect(), fit: f });
+            series.push(Series {
+                tier,
+                points: pts.iter().map(|&(n, t)| (n / 1024.0, t / 1e3)).collect(),
+                fit: f,
+            });
         }
         let (lo, hi) = series
             .iter()
             .flat_map(|s| s.points.iter().map(|p| p.0))
-            .fold((f64::INFINITY, 0.0f64), |(l, h), x| (l.min(x * 1024.0), h.max(x * 1024.0)));
-        let _ = writeln!(h, "<h4>{} size sweep on prefixes of <code>{}</code></h4>", esc(group), esc(base));
+            .fold((f64::INFINITY, 0.0f64), |(l, h), x| {
+                (l.min(x * 1024.0), h.max(x * 1024.0))
+            });
+        let _ = writeln!(
+            h,
+            "<h4>{} size sweep on prefixes of <code>{}</code></h4>",
+            esc(group),
+            esc(base)
+        );
         h += &figure(
             &format!("chart-{}-size-{}", slug(group), slug(base)),
             charts::sweep(&series, 1024.0, "input size, KiB (log)", "µs per call (log)"),
@@ -336,22 +422,37 @@ fn size_sweep(data: &Data, task: &str, workload: &str, group: &str) -> String {
 }
 
 fn break_even(series: &[Series], lo: f64, hi: f64) -> String {
-    let fits: Vec<(&str, Fit)> = series.iter().filter_map(|s| Some((s.tier.as_str(), s.fit?))).collect();
+    let fits: Vec<(&str, Fit)> = series
+        .iter()
+        .filter_map(|s| Some((s.tier.as_str(), s.fit?)))
+        .collect();
     let mut items = Vec::new();
     for (i, (a, fa)) in fits.iter().enumerate() {
         for (b, fb) in &fits[i + 1..] {
             if let Some(n) = fit::crossing(fa, fb).filter(|&n| fit::near(n, lo, hi)) {
                 // Above the crossing the smaller slope wins; below it the smaller fixed cost.
-                let (win, lose) = if fa.per_unit_ns < fb.per_unit_ns { (a, b) } else { (b, a) };
-                let inside = if n >= lo && n <= hi { "inside" } else { "just outside" };
+                let (win, lose) = if fa.per_unit_ns < fb.per_unit_ns {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
+                let inside = if n >= lo && n <= hi {
+                    "inside"
+                } else {
+                    "just outside"
+                };
                 items.push(format!("<li><b>{win}</b> overtakes <b>{lose}</b> above ≈ {} ({inside} the measured range)</li>", fit::bytes(n)));
             }
         }
     }
     if items.is_empty() {
-        "<p>Break-even sizes: no two fitted lines cross within 4× of the measured range.</p>\n".into()
+        "<p>Break-even sizes: no two fitted lines cross within 4× of the measured range.</p>\n"
+            .into()
     } else {
-        format!("<p>Break-even sizes (where two fitted lines cross):</p><ul>{}</ul>\n", items.join(""))
+        format!(
+            "<p>Break-even sizes (where two fitted lines cross):</p><ul>{}</ul>\n",
+            items.join("")
+        )
     }
 }
 
@@ -359,7 +460,9 @@ fn break_even(series: &[Series], lo: f64, hi: f64) -> String {
 fn density_sweep(data: &Data, task: &str, workload: &str, group: &str) -> String {
     let rows: Vec<&Row> = data
         .rows()
-        .filter(|r| r.task == task && r.workload == workload && r.sweep == "density" && r.is_measured())
+        .filter(|r| {
+            r.task == task && r.workload == workload && r.sweep == "density" && r.is_measured()
+        })
         .collect();
     if rows.is_empty() {
         return String::new();
@@ -373,7 +476,11 @@ fn density_sweep(data: &Data, task: &str, workload: &str, group: &str) -> String
         }
         by_tier
             .entry(tier_rank(&r.tier))
-            .or_insert_with(|| Series { tier: r.tier.clone(), points: Vec::new(), fit: None })
+            .or_insert_with(|| Series {
+                tier: r.tier.clone(),
+                points: Vec::new(),
+                fit: None,
+            })
             .points
             .push((x, tp(r)));
     }
@@ -386,12 +493,25 @@ fn density_sweep(data: &Data, task: &str, workload: &str, group: &str) -> String
         })
         .collect();
     // 0 has no place on a log axis: draw it one decade below the smallest positive density.
-    let min_pos = xs.iter().copied().filter(|x| *x > 0.0).fold(f64::INFINITY, f64::min);
-    let floor = if min_pos.is_finite() { 10f64.powf(min_pos.log10().floor() - 1.0) } else { 1.0 };
+    let min_pos = xs
+        .iter()
+        .copied()
+        .filter(|x| *x > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    let floor = if min_pos.is_finite() {
+        10f64.powf(min_pos.log10().floor() - 1.0)
+    } else {
+        1.0
+    };
     let mut h = format!("<h4>{} density sweep</h4>\n", esc(group));
     h += &figure(
         &format!("chart-{}-density", slug(group)),
-        charts::density(&series, floor, "emoji per MB (log; 0 drawn at the left edge)", "MB/s (log)"),
+        charts::density(
+            &series,
+            floor,
+            "emoji per MB (log; 0 drawn at the left edge)",
+            "MB/s (log)",
+        ),
         "Throughput of each tier's pick against emoji density (same pages, emoji inserted).",
     );
     h += "<table><tr><th>tier</th>";
@@ -402,7 +522,11 @@ fn density_sweep(data: &Data, task: &str, workload: &str, group: &str) -> String
     for s in &series {
         let _ = write!(h, "<tr><td>{}</td>", s.tier);
         for x in &xs {
-            let v = s.points.iter().find(|p| p.0 == *x).map_or("–".into(), |p| num(p.1));
+            let v = s
+                .points
+                .iter()
+                .find(|p| p.0 == *x)
+                .map_or("–".into(), |p| num(p.1));
             let _ = write!(h, "<td class=\"n\">{v}</td>");
         }
         h += "</tr>\n";
@@ -416,17 +540,34 @@ fn ns_per_call(r: &Row) -> Option<f64> {
 }
 
 fn find<'a>(data: &Data<'a>, task: &str, workload: &str, id: &str) -> Option<&'a Row> {
-    let mut rows = data.rows().filter(|r| r.task == task && r.workload == workload && r.id() == id && r.sweep.is_empty());
+    let mut rows = data
+        .rows()
+        .filter(|r| r.task == task && r.workload == workload && r.id() == id && r.sweep.is_empty());
     let regime = data.default_regime(task, workload);
     let all: Vec<&Row> = rows.by_ref().collect();
-    all.iter().find(|r| Some(&r.regime) == regime.as_ref()).or(all.first()).copied()
+    all.iter()
+        .find(|r| Some(&r.regime) == regime.as_ref())
+        .or(all.first())
+        .copied()
 }
 
 fn glue(data: &Data) -> String {
     let mut h = String::from("<h3>Calls</h3>");
-    let calls = ["pure/py-call", "pyo3/noop", "pyo3/bytes-arg", "pyo3/str-arg", "rust/noop", "rust/bytes-arg"];
-    let py = find(data, "glue", "calls", "pure/py-call").filter(|r| r.is_measured()).and_then(ns_per_call);
-    let found: Vec<&Row> = calls.iter().filter_map(|v| find(data, "glue", "calls", v)).collect();
+    let calls = [
+        "pure/py-call",
+        "pyo3/noop",
+        "pyo3/bytes-arg",
+        "pyo3/str-arg",
+        "rust/noop",
+        "rust/bytes-arg",
+    ];
+    let py = find(data, "glue", "calls", "pure/py-call")
+        .filter(|r| r.is_measured())
+        .and_then(ns_per_call);
+    let found: Vec<&Row> = calls
+        .iter()
+        .filter_map(|v| find(data, "glue", "calls", v))
+        .collect();
     if found.is_empty() {
         h += "<p class=\"note\">not measured yet: no rows of task glue, workload calls.</p>";
     } else {
@@ -449,10 +590,23 @@ fn glue(data: &Data) -> String {
     }
     h += "<h3>Per-object conversion</h3><p>ns per KiB of input, same regime: what crossing the glue costs per amount of data.</p>";
     for (group, task, workload, ids) in [
-        ("json/cdxj", "json", "cdxj", ["pyo3/tuples", "pyo3/dicts", "rust/serde-typed"]),
-        ("emoji", "emoji", "emoji", ["pyo3/scanner-str", "pyo3/scanner-bytes", "rust/scanner"]),
+        (
+            "json/cdxj",
+            "json",
+            "cdxj",
+            ["pyo3/tuples", "pyo3/dicts", "rust/serde-typed"],
+        ),
+        (
+            "emoji",
+            "emoji",
+            "emoji",
+            ["pyo3/scanner-str", "pyo3/scanner-bytes", "rust/scanner"],
+        ),
     ] {
-        let _ = write!(h, "<table><tr><th>{group}</th><th>dataset</th><th>ns per input KiB</th></tr>\n");
+        let _ = write!(
+            h,
+            "<table><tr><th>{group}</th><th>dataset</th><th>ns per input KiB</th></tr>\n"
+        );
         for id in ids {
             let r = find(data, task, workload, id).filter(|r| r.is_measured());
             let cell = r.and_then(|r| Some(r.median_ns? / (r.input_bytes as f64 / 1024.0)));
@@ -466,15 +620,31 @@ fn glue(data: &Data) -> String {
         h += "</table>\n";
     }
     h += "<h3>Imports</h3>";
-    let imports = ["import-hook/first-import", "import-hook/cached-import", "maturin/import"];
-    let rows: Vec<&Row> = imports.iter().filter_map(|v| find(data, "glue", "import", v)).collect();
+    let imports = [
+        "import-hook/first-import",
+        "import-hook/cached-import",
+        "maturin/import",
+    ];
+    let rows: Vec<&Row> = imports
+        .iter()
+        .filter_map(|v| find(data, "glue", "import", v))
+        .collect();
     if rows.is_empty() {
         h += "<p class=\"note\">not measured yet: no rows of task glue, workload import.</p>";
     } else {
         h += "<table><tr><th>variant</th><th>seconds per import</th><th>status</th></tr>\n";
         for r in rows {
-            let s = r.median_ns.filter(|_| r.is_measured()).map(|ns| ns / 1e9 / r.units.max(1) as f64);
-            let _ = writeln!(h, "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>", esc(&r.id()), s.map_or("–".into(), num), status_cell(r));
+            let s = r
+                .median_ns
+                .filter(|_| r.is_measured())
+                .map(|ns| ns / 1e9 / r.units.max(1) as f64);
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+                esc(&r.id()),
+                s.map_or("–".into(), num),
+                status_cell(r)
+            );
         }
         h += "</table>\n";
     }
@@ -500,22 +670,40 @@ fn glue(data: &Data) -> String {
 /// (that stage alone on the same input), so stage shares and Amdahl's law can be computed.
 pub fn io(data: &Data) -> String {
     let mut h = String::from("<h3>Fetch: latency × concurrency</h3>");
-    let fetch: Vec<&Row> = data.rows().filter(|r| r.task == "fetch" && r.is_measured()).collect();
+    let fetch: Vec<&Row> = data
+        .rows()
+        .filter(|r| r.task == "fetch" && r.is_measured())
+        .collect();
     if fetch.is_empty() {
         h += "<p class=\"note\">not measured yet: the fetch task (issue 9) will fill this.</p>";
     } else {
         h += &fetch_grid(&fetch);
     }
     h += "<h3>Pipeline: per-stage Amdahl breakdown</h3>";
-    let stages: Vec<&Row> = data.rows().filter(|r| r.task == "pipeline" && r.is_measured()).collect();
+    let stages: Vec<&Row> = data
+        .rows()
+        .filter(|r| r.task == "pipeline" && r.is_measured())
+        .collect();
     if stages.is_empty() {
         h += "<p class=\"note\">not measured yet: the pipeline task will fill this.</p>";
         return h;
     }
     h += "<table><tr><th>stage</th><th>hotpath ms</th><th>share</th><th>pyo3 ms</th><th>stage speedup</th></tr>\n";
-    let t = |tier: &str, v: &str| stages.iter().find(|r| r.tier == tier && r.variant == v).and_then(|r| r.median_ns);
-    let total: f64 = stages.iter().filter(|r| r.tier == "hotpath" && r.variant.starts_with("stage-")).filter_map(|r| r.median_ns).sum();
-    for r in stages.iter().filter(|r| r.tier == "hotpath" && r.variant.starts_with("stage-")) {
+    let t = |tier: &str, v: &str| {
+        stages
+            .iter()
+            .find(|r| r.tier == tier && r.variant == v)
+            .and_then(|r| r.median_ns)
+    };
+    let total: f64 = stages
+        .iter()
+        .filter(|r| r.tier == "hotpath" && r.variant.starts_with("stage-"))
+        .filter_map(|r| r.median_ns)
+        .sum();
+    for r in stages
+        .iter()
+        .filter(|r| r.tier == "hotpath" && r.variant.starts_with("stage-"))
+    {
         let hot = r.median_ns.unwrap_or(0.0);
         let p = t("pyo3", &r.variant);
         let _ = writeln!(
@@ -530,7 +718,12 @@ pub fn io(data: &Data) -> String {
     }
     h += "</table>";
     if let Some((m, p)) = verdicts::amdahl(data) {
-        let _ = write!(h, "<p>End to end: measured speedup {}×, Amdahl's prediction {}×.</p>", num(m), num(p));
+        let _ = write!(
+            h,
+            "<p>End to end: measured speedup {}×, Amdahl's prediction {}×.</p>",
+            num(m),
+            num(p)
+        );
     }
     h
 }
@@ -547,7 +740,11 @@ fn fetch_grid(rows: &[&Row]) -> String {
             clients.entry(r.id()).or_default().insert(k, tp(r));
         }
     }
-    let max = rows.iter().map(|r| tp(r)).fold(0.0, f64::max).max(f64::MIN_POSITIVE);
+    let max = rows
+        .iter()
+        .map(|r| tp(r))
+        .fold(0.0, f64::max)
+        .max(f64::MIN_POSITIVE);
     let mut h = String::new();
     for (client, cells) in clients {
         let lats: std::collections::BTreeSet<u64> = cells.keys().map(|k| k.0).collect();
@@ -561,7 +758,12 @@ fn fetch_grid(rows: &[&Row]) -> String {
             let _ = write!(h, "<tr><th>{l} ms</th>");
             for c in &concs {
                 let _ = match cells.get(&(*l, *c)) {
-                    Some(v) => write!(h, "<td class=\"n\" style=\"background:rgba(0,114,178,{:.2})\">{}</td>", 0.1 + 0.6 * v / max, num(*v)),
+                    Some(v) => write!(
+                        h,
+                        "<td class=\"n\" style=\"background:rgba(0,114,178,{:.2})\">{}</td>",
+                        0.1 + 0.6 * v / max,
+                        num(*v)
+                    ),
                     None => write!(h, "<td>–</td>"),
                 };
             }
@@ -581,7 +783,11 @@ fn verdicts_html(data: &Data) -> String {
     );
     for v in verdicts::evaluate(data) {
         let class = v.status.label().replace(' ', "-");
-        let unstable = if v.unstable { " <b>(on unstable inputs)</b>" } else { "" };
+        let unstable = if v.unstable {
+            " <b>(on unstable inputs)</b>"
+        } else {
+            ""
+        };
         let _ = writeln!(
             h,
             "<tr id=\"verdict-{}\" data-status=\"{}\"><td><b>{}</b> {}</td><td class=\"{class}\">{}{unstable}</td><td>{}</td><td>{}</td></tr>",
@@ -632,7 +838,12 @@ fn changes(c: &Comparison, path: &str) -> String {
     } else {
         h += "<p>Verdicts that flipped:</p><ul>";
         for (id, old, new) in &c.flips {
-            let _ = write!(h, "<li class=\"flipped\">{id}: {} → {}</li>", old.label(), new.label());
+            let _ = write!(
+                h,
+                "<li class=\"flipped\">{id}: {} → {}</li>",
+                old.label(),
+                new.label()
+            );
         }
         h += "</ul>";
     }
@@ -641,7 +852,8 @@ fn changes(c: &Comparison, path: &str) -> String {
 
 /// Regimes whose rows come from runs on different machines: their ratios mix machines.
 pub fn machine_mix(store: &Store) -> Vec<String> {
-    let mut regimes: BTreeMap<(String, String), std::collections::BTreeSet<(String, String)>> = BTreeMap::new();
+    let mut regimes: BTreeMap<(String, String), std::collections::BTreeSet<(String, String)>> =
+        BTreeMap::new();
     for r in &store.rows {
         if let Some(m) = store.runs.get(&r.run) {
             regimes
@@ -667,9 +879,18 @@ fn environment(store: &Store) -> String {
     }
     for (id, m) in &store.runs {
         let rows = store.rows.iter().filter(|r| &r.run == id).count();
-        let _ = write!(h, "<h3>Run <code>{}</code> ({rows} rows)</h3><table>", esc(id));
+        let _ = write!(
+            h,
+            "<h3>Run <code>{}</code> ({rows} rows)</h3><table>",
+            esc(id)
+        );
         let kv = |k: &str, v: String| format!("<tr><th>{k}</th><td>{}</td></tr>", esc(&v));
-        let map = |m: &BTreeMap<String, String>| m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ");
+        let map = |m: &BTreeMap<String, String>| {
+            m.iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         for (k, v) in [
             ("started", m.started_at.clone()),
             ("command", m.command.join(" ")),
@@ -685,25 +906,49 @@ fn environment(store: &Store) -> String {
             ("rustc", m.rustc.clone()),
             ("rust crates", map(&m.rust_crates)),
             ("python", format!("{} ({})", m.python, m.python_executable)),
-            ("git commit", format!("{}{}", m.git_commit, if m.git_dirty { " (dirty)" } else { "" })),
+            (
+                "git commit",
+                format!(
+                    "{}{}",
+                    m.git_commit,
+                    if m.git_dirty { " (dirty)" } else { "" }
+                ),
+            ),
             ("dataset generator version", m.generator_version.to_string()),
         ] {
             h += &kv(k, v);
         }
-        let _ = write!(h, "<tr><th>python packages</th><td><details><summary>{} packages</summary>", m.python_packages.len());
+        let _ = write!(
+            h,
+            "<tr><th>python packages</th><td><details><summary>{} packages</summary>",
+            m.python_packages.len()
+        );
         for (k, v) in &m.python_packages {
             let _ = write!(h, "{} {}<br>", esc(k), esc(v));
         }
         h += "</details></td></tr><tr><th>datasets</th><td>";
         for (k, v) in &m.datasets {
-            let _ = write!(h, "<code>{}</code> sha256 <code>{}</code><br>", esc(k), esc(v));
+            let _ = write!(
+                h,
+                "<code>{}</code> sha256 <code>{}</code><br>",
+                esc(k),
+                esc(v)
+            );
         }
         h += "</td></tr></table>\n";
     }
-    let unknown: std::collections::BTreeSet<&str> =
-        store.rows.iter().filter(|r| !store.runs.contains_key(&r.run)).map(|r| r.run.as_str()).collect();
+    let unknown: std::collections::BTreeSet<&str> = store
+        .rows
+        .iter()
+        .filter(|r| !store.runs.contains_key(&r.run))
+        .map(|r| r.run.as_str())
+        .collect();
     if !unknown.is_empty() {
-        let _ = write!(h, "<p class=\"warn\">Rows refer to runs without a manifest: {}</p>", esc(&unknown.into_iter().collect::<Vec<_>>().join(", ")));
+        let _ = write!(
+            h,
+            "<p class=\"warn\">Rows refer to runs without a manifest: {}</p>",
+            esc(&unknown.into_iter().collect::<Vec<_>>().join(", "))
+        );
     }
     h
 }

@@ -39,7 +39,11 @@ pub fn render(store: &Store, baseline: Option<&Store>, opts: &Options, generated
         for regime in data.regimes(&task, &workload) {
             let rust = data.pick(&task, &workload, &regime, "rust");
             let best = data.best_python(&task, &workload, &regime);
-            let group = if task == workload { task.clone() } else { format!("{task}/{workload}") };
+            let group = if task == workload {
+                task.clone()
+            } else {
+                format!("{task}/{workload}")
+            };
             let ratio = rust.zip(best).map(|(r, b)| tp(r) / tp(b));
             let class = ratio.map_or("–", |r| if r < PAVED_BELOW { "paved" } else { "unpaved" });
             let _ = writeln!(
@@ -56,13 +60,24 @@ pub fn render(store: &Store, baseline: Option<&Store>, opts: &Options, generated
         if matches!(task.as_str(), "fetch" | "pipeline") {
             continue;
         }
-        let group = if task == workload { task.clone() } else { format!("{task}/{workload}") };
+        let group = if task == workload {
+            task.clone()
+        } else {
+            format!("{task}/{workload}")
+        };
         let _ = writeln!(m, "\n### `{group}`\n");
         m += "| tier | variant | dataset | MB/s | ±CI | vs rust pick | flags |\n|---|---|---|---:|---:|---:|---|\n";
         for regime in data.regimes(&task, &workload) {
             let rust = data.pick(&task, &workload, &regime, "rust").map(tp);
-            let mut rows: Vec<&Row> = data.plain(&task, &workload).filter(|r| r.regime == regime).collect();
-            rows.sort_by(|a, b| tp(b).total_cmp(&tp(a)).then(tier_rank(&a.tier).cmp(&tier_rank(&b.tier))));
+            let mut rows: Vec<&Row> = data
+                .plain(&task, &workload)
+                .filter(|r| r.regime == regime)
+                .collect();
+            rows.sort_by(|a, b| {
+                tp(b)
+                    .total_cmp(&tp(a))
+                    .then(tier_rank(&a.tier).cmp(&tier_rank(&b.tier)))
+            });
             for r in rows {
                 let measured = r.is_measured();
                 let mut flags = Vec::new();
@@ -73,9 +88,19 @@ pub fn render(store: &Store, baseline: Option<&Store>, opts: &Options, generated
                     flags.push("unstable".into());
                 }
                 if !measured {
-                    flags.push(format!("{}{}", r.status, r.error.as_deref().map_or(String::new(), |e| format!(": {e}"))));
+                    flags.push(format!(
+                        "{}{}",
+                        r.status,
+                        r.error
+                            .as_deref()
+                            .map_or(String::new(), |e| format!(": {e}"))
+                    ));
                 }
-                let ci = tp_ci(r).filter(|_| measured).map_or("–".into(), |(lo, hi)| format!("±{}", num((hi - lo) / 2.0)));
+                let ci = tp_ci(r)
+                    .filter(|_| measured)
+                    .map_or("–".into(), |(lo, hi)| {
+                        format!("±{}", num((hi - lo) / 2.0))
+                    });
                 let _ = writeln!(
                     m,
                     "| {} | {} | {} | {} | {ci} | {} | {} |",
@@ -83,7 +108,10 @@ pub fn render(store: &Store, baseline: Option<&Store>, opts: &Options, generated
                     cell(&r.variant),
                     cell(&r.dataset),
                     if measured { num(tp(r)) } else { "–".into() },
-                    match rust { Some(x) if measured => num(tp(r) / x), _ => "–".into() },
+                    match rust {
+                        Some(x) if measured => num(tp(r) / x),
+                        _ => "–".into(),
+                    },
                     cell(&flags.join(", "))
                 );
             }
@@ -97,7 +125,11 @@ pub fn render(store: &Store, baseline: Option<&Store>, opts: &Options, generated
             v.id,
             cell(v.claim),
             v.status.label(),
-            if v.unstable { " (on unstable inputs)" } else { "" },
+            if v.unstable {
+                " (on unstable inputs)"
+            } else {
+                ""
+            },
             cell(&v.numbers)
         );
     }
@@ -110,7 +142,14 @@ pub fn render(store: &Store, baseline: Option<&Store>, opts: &Options, generated
         } else {
             m += "| row | old ratio to rust | new | change |\n|---|---:|---:|---:|\n";
             for ch in changed {
-                let _ = writeln!(m, "| {} (changed) | {} | {} | {:+.0}% |", cell(&ch.key), num(ch.old), num(ch.new), (ch.new / ch.old - 1.0) * 100.0);
+                let _ = writeln!(
+                    m,
+                    "| {} (changed) | {} | {} | {:+.0}% |",
+                    cell(&ch.key),
+                    num(ch.old),
+                    num(ch.new),
+                    (ch.new / ch.old - 1.0) * 100.0
+                );
             }
         }
         for (id, a, b) in &c.flips {
@@ -124,9 +163,19 @@ pub fn render(store: &Store, baseline: Option<&Store>, opts: &Options, generated
 
 /// Replaces what lies between the markers (the markers stay).
 pub fn splice(text: &str, md: &str) -> Result<String, String> {
-    let b = text.find(BEGIN).ok_or_else(|| format!("no `{BEGIN}` marker"))?;
-    let e = text[b..].find(END).map(|e| b + e).ok_or_else(|| format!("no `{END}` marker after `{BEGIN}`"))?;
-    Ok(format!("{}{BEGIN}\n{}\n{}", &text[..b], md.trim_end(), &text[e..]))
+    let b = text
+        .find(BEGIN)
+        .ok_or_else(|| format!("no `{BEGIN}` marker"))?;
+    let e = text[b..]
+        .find(END)
+        .map(|e| b + e)
+        .ok_or_else(|| format!("no `{END}` marker after `{BEGIN}`"))?;
+    Ok(format!(
+        "{}{BEGIN}\n{}\n{}",
+        &text[..b],
+        md.trim_end(),
+        &text[e..]
+    ))
 }
 
 #[cfg(test)]

@@ -125,13 +125,7 @@ impl<'a> Data<'a> {
     }
 
     /// A named variant in a regime, whatever its status.
-    pub fn variant(
-        &self,
-        task: &str,
-        workload: &str,
-        regime: &str,
-        id: &str,
-    ) -> Option<&'a Row> {
+    pub fn variant(&self, task: &str, workload: &str, regime: &str, id: &str) -> Option<&'a Row> {
         self.rows().find(|r| {
             r.task == task
                 && r.workload == workload
@@ -299,8 +293,8 @@ pub fn cmd(args: &[String]) -> Result<ExitCode, String> {
             if let Some(path) = &opts.splice {
                 let old = std::fs::read_to_string(path)
                     .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-                let new = markdown::splice(&old, &md)
-                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                let new =
+                    markdown::splice(&old, &md).map_err(|e| format!("{}: {e}", path.display()))?;
                 write_atomically(path, new.as_bytes())?;
                 eprintln!("spliced the results into {}", path.display());
             } else {

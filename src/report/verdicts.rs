@@ -115,7 +115,11 @@ impl<'a> Ctx<'a> {
             .rows()
             .filter(|r| r.task == task && r.workload == workload && r.id() == id)
             .collect();
-        let r = rows.iter().find(|r| r.is_measured()).or(rows.first()).copied();
+        let r = rows
+            .iter()
+            .find(|r| r.is_measured())
+            .or(rows.first())
+            .copied();
         self.used(r, format!("{group} {id}"))
     }
 }
@@ -206,10 +210,12 @@ fn c5(c: &mut Ctx) -> Option<(bool, String)> {
     // The `emoji` package counts only where its output equals the task's: when that row is not
     // timed (a known mismatch), the second half has nothing to compare and is left out.
     let regime = hot.regime.clone();
-    let b = match c
-        .data
-        .variant("emoji", "emoji", &regime, "ecosystem/emoji.emoji_list-rgi-only")
-    {
+    let b = match c.data.variant(
+        "emoji",
+        "emoji",
+        &regime,
+        "ecosystem/emoji.emoji_list-rgi-only",
+    ) {
         Some(r) if r.is_measured() => {
             c.unstable |= r.unstable == Some(true);
             text += &format!(
@@ -220,7 +226,10 @@ fn c5(c: &mut Ctx) -> Option<(bool, String)> {
             tp(r) < tp(hot)
         }
         Some(r) => {
-            text += &format!("; emoji_list-rgi-only not timed ({}): part skipped", r.status);
+            text += &format!(
+                "; emoji_list-rgi-only not timed ({}): part skipped",
+                r.status
+            );
             true
         }
         None => {
@@ -267,16 +276,26 @@ fn c7(c: &mut Ctx) -> Option<(bool, String)> {
         .collect();
     let fast = at("lat0-c16");
     if slow.len() < 2 || fast.is_empty() {
-        c.missing.push("fetch rows on lat20-c16 and lat0-c16".into());
+        c.missing
+            .push("fetch rows on lat20-c16 and lat0-c16".into());
         return None;
     }
     c.unstable |= slow.iter().chain(&fast).any(|r| r.unstable == Some(true));
     let max = |v: &[&Row]| v.iter().map(|r| tp(r)).fold(0.0, f64::max);
     let spread = max(&slow) / slow.iter().map(|r| tp(r)).fold(f64::INFINITY, f64::min);
-    let rust = max(&fast.iter().copied().filter(|r| r.tier == "rust").collect::<Vec<_>>());
-    let other = max(&fast.iter().copied().filter(|r| r.tier != "rust").collect::<Vec<_>>());
+    let rust = max(&fast
+        .iter()
+        .copied()
+        .filter(|r| r.tier == "rust")
+        .collect::<Vec<_>>());
+    let other = max(&fast
+        .iter()
+        .copied()
+        .filter(|r| r.tier != "rust")
+        .collect::<Vec<_>>());
     if rust == 0.0 || other == 0.0 {
-        c.missing.push("fetch rust and non-rust rows on lat0-c16".into());
+        c.missing
+            .push("fetch rust and non-rust rows on lat0-c16".into());
         return None;
     }
     Some((
@@ -293,7 +312,8 @@ fn c7(c: &mut Ctx) -> Option<(bool, String)> {
 /// `pyo3` (stages in Rust), each with variant `e2e` and one `stage-<name>` per stage.
 fn c8(c: &mut Ctx) -> Option<(bool, String)> {
     let Some((measured, predicted)) = amdahl(c.data) else {
-        c.missing.push("pipeline rows (hotpath and pyo3: e2e and stage-*)".into());
+        c.missing
+            .push("pipeline rows (hotpath and pyo3: e2e and stage-*)".into());
         return None;
     };
     c.unstable |= c
@@ -317,7 +337,9 @@ fn c8(c: &mut Ctx) -> Option<(bool, String)> {
 pub fn amdahl(data: &Data) -> Option<(f64, f64)> {
     let t = |tier: &str, variant: &str| {
         data.rows()
-            .find(|r| r.task == "pipeline" && r.tier == tier && r.variant == variant && r.is_measured())
+            .find(|r| {
+                r.task == "pipeline" && r.tier == tier && r.variant == variant && r.is_measured()
+            })
             .and_then(|r| r.median_ns)
     };
     let measured = t("hotpath", "e2e")? / t("pyo3", "e2e")?;
@@ -352,12 +374,18 @@ fn c9(c: &mut Ctx) -> Option<(bool, String)> {
             compared += 1;
             c.unstable |= r.unstable == Some(true) || hot.unstable == Some(true);
             if tp(r) < tp(hot) {
-                found.push(format!("{} {}: hotpath / it = {}", r.group(), r.id(), x(tp(hot) / tp(r))));
+                found.push(format!(
+                    "{} {}: hotpath / it = {}",
+                    r.group(),
+                    r.id(),
+                    x(tp(hot) / tp(r))
+                ));
             }
         }
     }
     if compared == 0 {
-        c.missing.push("a hotpath pick in the regime of a rust/naive-* row".into());
+        c.missing
+            .push("a hotpath pick in the regime of a rust/naive-* row".into());
         return None;
     }
     let text = if found.is_empty() {
@@ -387,7 +415,8 @@ fn c10(c: &mut Ctx) -> Option<(bool, String)> {
     let rust = ratio(c, "rust/scanner-2threads", "rust/scanner");
     let pyo3 = ratio(c, "pyo3/scanner-bytes-2threads", "pyo3/scanner-bytes");
     if rust.is_none() && pyo3.is_none() {
-        c.missing.push("emoji rust/scanner-2threads or pyo3/scanner-bytes-2threads".into());
+        c.missing
+            .push("emoji rust/scanner-2threads or pyo3/scanner-bytes-2threads".into());
         return None;
     }
     let p = tp(pure2) / tp(pure);
@@ -440,7 +469,10 @@ pub fn evaluate(data: &Data) -> Vec<Verdict> {
             let (status, numbers) = match result {
                 Some((true, n)) => (Status::Confirmed, n),
                 Some((false, n)) => (Status::Refuted, n),
-                None => (Status::NotShown, format!("missing: {}", ctx.missing.join(", "))),
+                None => (
+                    Status::NotShown,
+                    format!("missing: {}", ctx.missing.join(", ")),
+                ),
             };
             Verdict {
                 id: claim.id,
@@ -521,9 +553,18 @@ mod tests {
         let v = verdict(emoji(10.0, 100.0, 5000.0), "C3");
         assert_eq!(v.status, Status::Confirmed, "{}", v.numbers);
         assert!(v.numbers.contains("500×"), "{}", v.numbers);
-        assert_eq!(verdict(emoji(10.0, 100.0, 5000.0), "C4").status, Status::Refuted);
-        assert_eq!(verdict(emoji(10.0, 2000.0, 5000.0), "C4").status, Status::Confirmed);
-        assert_eq!(verdict(emoji(200.0, 100.0, 5000.0), "C3").status, Status::Refuted);
+        assert_eq!(
+            verdict(emoji(10.0, 100.0, 5000.0), "C4").status,
+            Status::Refuted
+        );
+        assert_eq!(
+            verdict(emoji(10.0, 2000.0, 5000.0), "C4").status,
+            Status::Confirmed
+        );
+        assert_eq!(
+            verdict(emoji(200.0, 100.0, 5000.0), "C3").status,
+            Status::Refuted
+        );
         let mut rows = emoji(10.0, 100.0, 5000.0);
         rows[0].status = "error".into();
         let v = verdict(rows, "C3");
@@ -551,8 +592,15 @@ mod tests {
             ]
         };
         assert_eq!(verdict(rows(300.0), "C1").status, Status::Confirmed);
-        assert_eq!(verdict(rows(180.0), "C1").status, Status::Refuted, "1.9× zlib-rs");
-        assert_eq!(verdict(rows(300.0)[..2].to_vec(), "C1").status, Status::NotShown);
+        assert_eq!(
+            verdict(rows(180.0), "C1").status,
+            Status::Refuted,
+            "1.9× zlib-rs"
+        );
+        assert_eq!(
+            verdict(rows(300.0)[..2].to_vec(), "C1").status,
+            Status::NotShown
+        );
     }
 
     #[test]
@@ -580,7 +628,11 @@ mod tests {
         rows[3].pick = false;
         let v = verdict(rows.clone(), "C10");
         assert_eq!(v.status, Status::Confirmed, "{}", v.numbers);
-        assert!(v.numbers.contains("not measured"), "pyo3 ratio missing: {}", v.numbers);
+        assert!(
+            v.numbers.contains("not measured"),
+            "pyo3 ratio missing: {}",
+            v.numbers
+        );
         rows[1].throughput = Some(34.0);
         assert_eq!(verdict(rows, "C10").status, Status::Refuted);
     }
