@@ -4,16 +4,18 @@
 //! Everything is rendered in memory first and only then written, each file atomically, so a bad
 //! input (missing, empty, truncated, another schema) leaves the previous report untouched.
 //!
-//! - [`html`]: page assembly; [`charts`]: the plotters SVGs; [`fit`]: size-sweep fits;
+//! - [`html`]: page assembly; [`tasks`], [`glue`]: those sections; [`charts`]: the plotters SVGs; [`fit`]: size-sweep fits;
 //! - [`verdicts`]: the thesis' claims as table-driven rules; [`compare`]: `--baseline`;
 //! - [`markdown`]: `--format md` and `--splice`; [`tutorial`], [`scale`]: sections owned elsewhere.
 
 pub mod charts;
 pub mod compare;
 pub mod fit;
+pub mod glue;
 pub mod html;
 pub mod markdown;
 pub mod scale;
+pub mod tasks;
 pub mod tutorial;
 pub mod verdicts;
 
@@ -102,7 +104,7 @@ impl<'a> Data<'a> {
             }
         }
         // Stable sort: ties keep store order, so the default regime does not flicker.
-        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
         counts.into_iter().map(|(g, _)| g).collect()
     }
 

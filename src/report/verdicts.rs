@@ -161,14 +161,11 @@ fn c2(c: &mut Ctx) -> Option<(bool, String)> {
     let orjson = c.var("json/wat", "ecosystem/orjson")?;
     let value = c.var("json/wat", "rust/serde-value")?;
     let rust = c.pick("json/cdxj", "rust")?;
-    let mut best: Option<&Row> = None;
+    let mut picks = Vec::new();
     for t in PYTHON_TIERS {
-        let r = c.pick("json/cdxj", t)?;
-        if best.map_or(true, |b| tp(r) > tp(b)) {
-            best = Some(r);
-        }
+        picks.push(c.pick("json/cdxj", t)?);
     }
-    let best = best?;
+    let best = picks.into_iter().max_by(|a, b| tp(a).total_cmp(&tp(b)))?;
     let (a, ra) = within(orjson, value, 2.0);
     let rb = tp(rust) / tp(best);
     Some((
@@ -261,7 +258,7 @@ fn c6(c: &mut Ctx) -> Option<(bool, String)> {
     ))
 }
 
-/// C7: fetch rows follow the convention documented in [`super::html::io`]: dataset
+/// C7: fetch rows follow the convention documented in [`super::glue::io`]: dataset
 /// `lat<ms>-c<concurrency>`, one variant per client, `…-unpooled` for clients without a pool.
 fn c7(c: &mut Ctx) -> Option<(bool, String)> {
     let rows: Vec<&Row> = c
@@ -308,7 +305,7 @@ fn c7(c: &mut Ctx) -> Option<(bool, String)> {
     ))
 }
 
-/// C8: pipeline rows (convention in [`super::html::io`]): tiers `hotpath` (all Python) and
+/// C8: pipeline rows (convention in [`super::glue::io`]): tiers `hotpath` (all Python) and
 /// `pyo3` (stages in Rust), each with variant `e2e` and one `stage-<name>` per stage.
 fn c8(c: &mut Ctx) -> Option<(bool, String)> {
     let Some((measured, predicted)) = amdahl(c.data) else {
