@@ -75,7 +75,7 @@ pub struct DotRow {
     pub points: Vec<(String, f64)>,
 }
 
-/// One row per regime, one dot per tier on a shared log throughput axis; paved rows on a green
+/// One row per regime (the first at the top), one dot per tier on a shared log throughput axis; paved rows on a green
 /// band, unpaved on an orange one, so the two classes separate at a glance.
 pub fn dots(rows: &[DotRow], unit: &str) -> String {
     let n = rows.len().max(1);
@@ -89,9 +89,9 @@ pub fn dots(rows: &[DotRow], unit: &str) -> String {
             .build_cartesian_2d((lo..hi).log_scale(), (0..n - 1).into_segmented())
             .map_err(|e| e.to_string())?;
         let label = |v: &SegmentValue<usize>| match v {
-            SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
-                rows.get(*i).map_or(String::new(), |r| r.label.clone())
-            }
+            SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => rows
+                .get(n - 1 - (*i).min(n - 1))
+                .map_or(String::new(), |r| r.label.clone()),
             SegmentValue::Last => String::new(),
         };
         chart
@@ -105,7 +105,8 @@ pub fn dots(rows: &[DotRow], unit: &str) -> String {
             .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(|e| e.to_string())?;
-        let bands = rows.iter().enumerate().map(|(i, r)| {
+        let bands = rows.iter().enumerate().map(|(k, r)| {
+            let i = n - 1 - k;
             let fill = if r.paved {
                 RGBColor(0, 158, 115).mix(0.10)
             } else {
@@ -120,7 +121,8 @@ pub fn dots(rows: &[DotRow], unit: &str) -> String {
             )
         });
         chart.draw_series(bands).map_err(|e| e.to_string())?;
-        let dots = rows.iter().enumerate().flat_map(|(i, r)| {
+        let dots = rows.iter().enumerate().flat_map(|(k, r)| {
+            let i = n - 1 - k;
             r.points.iter().map(move |(tier, v)| {
                 Circle::new((*v, SegmentValue::CenterOf(i)), 6, color(tier).filled())
             })
@@ -138,7 +140,8 @@ pub struct Bar {
     pub ci: Option<(f64, f64)>,
 }
 
-/// Horizontal bars on a log axis, one per variant, with the 95% CI as a whisker.
+/// Horizontal bars on a log axis, one per variant (the first at the top), with the 95% CI as a
+/// whisker.
 pub fn bars(bars: &[Bar], unit: &str) -> String {
     let n = bars.len().max(1);
     let (lo, hi) = decades(
@@ -155,9 +158,9 @@ pub fn bars(bars: &[Bar], unit: &str) -> String {
             .build_cartesian_2d((lo..hi).log_scale(), (0..n - 1).into_segmented())
             .map_err(|e| e.to_string())?;
         let label = |v: &SegmentValue<usize>| match v {
-            SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
-                bars.get(*i).map_or(String::new(), |b| b.label.clone())
-            }
+            SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => bars
+                .get(n - 1 - (*i).min(n - 1))
+                .map_or(String::new(), |b| b.label.clone()),
             SegmentValue::Last => String::new(),
         };
         chart
@@ -170,7 +173,8 @@ pub fn bars(bars: &[Bar], unit: &str) -> String {
             .axis_desc_style((FONT, 14))
             .draw()
             .map_err(|e| e.to_string())?;
-        let rects = bars.iter().enumerate().map(|(i, b)| {
+        let rects = bars.iter().enumerate().map(|(k, b)| {
+            let i = n - 1 - k;
             let mut r = Rectangle::new(
                 [
                     (lo, SegmentValue::Exact(i)),
@@ -182,7 +186,8 @@ pub fn bars(bars: &[Bar], unit: &str) -> String {
             r
         });
         chart.draw_series(rects).map_err(|e| e.to_string())?;
-        let whiskers = bars.iter().enumerate().filter_map(|(i, b)| {
+        let whiskers = bars.iter().enumerate().filter_map(|(k, b)| {
+            let i = n - 1 - k;
             let (l, h) = b.ci?;
             Some(PathElement::new(
                 vec![
@@ -213,6 +218,7 @@ pub fn sweep(series: &[Series], x_unit: f64, x_desc: &str, y_desc: &str) -> Stri
     svg(460, |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(14)
+            .margin_right(40)
             .x_label_area_size(44)
             .y_label_area_size(70)
             .build_cartesian_2d((xlo..xhi).log_scale(), (ylo..yhi).log_scale())
@@ -273,6 +279,7 @@ pub fn density(series: &[Series], floor: f64, x_desc: &str, y_desc: &str) -> Str
     svg(420, |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(14)
+            .margin_right(40)
             .x_label_area_size(44)
             .y_label_area_size(70)
             .build_cartesian_2d((xlo..xhi).log_scale(), (ylo..yhi).log_scale())

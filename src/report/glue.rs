@@ -50,7 +50,9 @@ pub fn section(data: &Data) -> String {
         for r in found {
             let ns = ns_per_call(r).filter(|_| r.is_measured());
             let over = match (ns, py) {
-                (Some(n), Some(p)) if r.tier == "pyo3" => format!("{:+} ns", num(n - p)),
+                (Some(n), Some(p)) if r.tier == "pyo3" => {
+                    format!("{}{} ns", if n >= p { "+" } else { "" }, num(n - p))
+                }
                 _ => "–".into(),
             };
             let _ = writeln!(
@@ -82,14 +84,29 @@ pub fn section(data: &Data) -> String {
             h,
             "<table><tr><th>{group}</th><th>dataset</th><th>ns per input KiB</th></tr>"
         );
+        let mut per_kib = Vec::new();
         for id in ids {
             let r = find(data, task, workload, id).filter(|r| r.is_measured());
             let cell = r.and_then(|r| Some(r.median_ns? / (r.input_bytes as f64 / 1024.0)));
+            per_kib.push(cell);
             let _ = writeln!(
                 h,
                 "<tr><td>{id}</td><td>{}</td><td class=\"n\">{}</td></tr>",
                 r.map_or("–".into(), |r| esc(&r.dataset)),
                 cell.map_or("not measured".into(), num)
+            );
+        }
+        // The first two differ only in what crosses the glue: their difference is the cost of
+        // the richer objects, set against the third (the native work itself).
+        if let [Some(a), Some(b), Some(native)] = per_kib[..] {
+            let _ = writeln!(
+                h,
+                "<tr><td><i>{} − {}</i></td><td></td><td class=\"n\">{} ({}× {})</td></tr>",
+                ids[1],
+                ids[0],
+                num(b - a),
+                num((b - a) / native),
+                ids[2]
             );
         }
         h += "</table>\n";
@@ -247,4 +264,40 @@ fn fetch_grid(rows: &[&Row]) -> String {
         h += "</table>\n";
     }
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::test_row as row;
+    use crate::results::Store;
+
+    #[test]
+    fn io_placeholders_then_the_fetch_grid() {
+        let empty = Store::new();
+        let h = io(&Data::new(&empty));
+        assert!(h.contains("not measured yet: the fetch task (issue 9) will fill this"));
+        let mut store = Store::new();
+        for (ds, rps) in [
+            ("lat0-c1", 0.002),
+            ("lat0-c16", 0.03),
+            ("lat20-c1", 0.00005),
+        ] {
+            let mut r = row("fetch", "rust", "reqwest", rps);
+            r.dataset = ds.into();
+            store.rows.push(r);
+        }
+        let h = io(&Data::new(&store));
+        assert!(!h.contains("issue 9"));
+        assert!(
+            h.contains("rust/reqwest")
+                && h.contains("<th>c16</th>")
+                && h.contains("<th>20 ms</th>")
+        );
+        assert_eq!(
+            h.matches("<td>–</td>").count(),
+            1,
+            "lat20-c16 not measured: {h}"
+        );
+    }
 }

@@ -13,7 +13,10 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Aria
 header{border-bottom:1px solid #ccc;margin-bottom:1rem}
 nav a{margin-right:.8rem}
 table{border-collapse:collapse;margin:.6rem 0 1rem;font-size:.9rem}
-th,td{border:1px solid #ddd;padding:.2rem .5rem;text-align:left;vertical-align:top}
+th,td{border:1px solid #ddd;padding:.2rem .5rem;text-align:left;vertical-align:top;white-space:nowrap}
+td.msg,#verdicts td,#environment td,#headline td{white-space:normal}
+td.msg{min-width:16rem}
+table{display:block;overflow-x:auto;max-width:100%}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
 th{background:#f4f4f4}
 svg{max-width:100%;height:auto}
@@ -77,8 +80,7 @@ pub fn page(store: &Store, baseline: Option<&Store>, opts: &Options, generated: 
         let _ = write!(h, "<a href=\"#{id}\">{}</a>", esc(title));
     }
     h += "</nav>";
-    h += &legend();
-    h += "</header>\n";
+    h += &format!("<p>{}</p></header>\n", legend());
     for w in machine_mix(store) {
         let _ = writeln!(h, "<p class=\"warn\">{}</p>", esc(&w));
     }
@@ -105,7 +107,7 @@ pub fn page(store: &Store, baseline: Option<&Store>, opts: &Options, generated: 
 }
 
 fn legend() -> String {
-    let mut s = String::from("<p>Tiers:");
+    let mut s = String::from("<span class=\"legend\">Tiers:");
     for t in TIERS {
         let (r, g, b) = tier_color(t);
         let _ = write!(
@@ -113,7 +115,7 @@ fn legend() -> String {
             "<span class=\"chip\" style=\"background:rgb({r},{g},{b})\"></span>{t}"
         );
     }
-    s + "</p>"
+    s + "</span>"
 }
 
 pub(super) fn figure(id: &str, svg: String, caption: &str) -> String {
@@ -213,7 +215,10 @@ fn headline(data: &Data) -> String {
     h += &figure(
         "chart-headline",
         charts::dots(&dots, "MB/s (log)"),
-        "Tier picks per regime; green band: paved, orange band: unpaved (by the rule above).",
+        &format!(
+            "Tier picks per regime; green band: paved, orange band: unpaved (by the rule above). {}",
+            legend()
+        ),
     );
     h += "<table><tr><th>task</th><th>regime</th><th>expected</th><th>measured</th><th>rust MB/s</th>\
           <th>best Python (tier)</th><th>rust / best Python</th>";
@@ -436,4 +441,33 @@ fn environment(store: &Store) -> String {
         );
     }
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::Manifest;
+    use crate::report::test_row as row;
+
+    #[test]
+    fn rows_of_one_regime_from_two_machines_are_flagged() {
+        let mut store = Store::new();
+        for (run, host) in [("r1", "a"), ("r2", "b")] {
+            store.runs.insert(
+                run.into(),
+                Manifest {
+                    hostname: host.into(),
+                    ..Manifest::default()
+                },
+            );
+        }
+        store.rows.push(row("emoji", "rust", "scanner", 5000.0));
+        store.rows.push(row("emoji", "hotpath", "re", 170.0));
+        assert!(machine_mix(&store).is_empty(), "both rows from run r");
+        store.rows[0].run = "r1".into();
+        store.rows[1].run = "r2".into();
+        let w = machine_mix(&store);
+        assert_eq!(w.len(), 1);
+        assert!(w[0].contains("emoji on d") && w[0].contains("a (") && w[0].contains("b ("));
+    }
 }

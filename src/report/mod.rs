@@ -200,6 +200,15 @@ pub fn num(x: f64) -> String {
     }
 }
 
+/// A count or a whole-number parameter: 9,021 (with decimals only when it has them).
+pub fn count(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        num(x).split('.').next().unwrap_or_default().to_string()
+    } else {
+        num(x)
+    }
+}
+
 /// HTML-escapes text for element content and attribute values.
 pub fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -337,6 +346,45 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let tmp = PathBuf::from(tmp);
     std::fs::write(&tmp, bytes).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
     std::fs::rename(&tmp, path).map_err(|e| format!("cannot replace {}: {e}", path.display()))
+}
+
+/// A measured row of `mbps` on dataset `d`, for the unit tests.
+#[cfg(test)]
+pub(crate) fn test_row(group: &str, tier: &str, variant: &str, mbps: f64) -> Row {
+    let (task, workload) = crate::results::split_group(group);
+    let units = 1_000_000u64;
+    Row {
+        schema_version: crate::results::SCHEMA_VERSION,
+        task,
+        workload,
+        dataset: "d".into(),
+        regime: "d".into(),
+        sweep: String::new(),
+        x: None,
+        tier: tier.into(),
+        variant: variant.into(),
+        pick: true,
+        status: "ok".into(),
+        error: None,
+        unit: "input bytes".into(),
+        units,
+        input_bytes: units,
+        expected_digest: None,
+        samples: Some(10),
+        iterations: Some(10),
+        mean_ns: Some(units as f64 * 1e3 / mbps),
+        mean_lo_ns: None,
+        mean_hi_ns: None,
+        median_ns: Some(units as f64 * 1e3 / mbps),
+        median_lo_ns: None,
+        median_hi_ns: None,
+        std_dev_ns: None,
+        throughput: Some(mbps),
+        unstable: Some(false),
+        measured_at: String::new(),
+        run: "r".into(),
+        quick: false,
+    }
 }
 
 #[cfg(test)]

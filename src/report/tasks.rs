@@ -49,7 +49,7 @@ fn regime_table(data: &Data, task: &str, workload: &str, group: &str, regime: &s
         let ci = tp_ci(r);
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{}{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td><code>{}</code></td><td>{}</td><td class=\"msg\">{}</td></tr>",
             esc(&r.tier),
             esc(&r.variant),
             if r.pick { " <b>(pick)</b>" } else { "" },
@@ -100,12 +100,17 @@ fn regime_table(data: &Data, task: &str, workload: &str, group: &str, regime: &s
     h
 }
 
-/// Size sweeps: time per call against input size per tier pick, fits and break-even sizes.
+/// Size sweeps: time per call against input size per tier pick (only picks: one line per tier),
+/// fits and break-even sizes.
 fn size_sweep(data: &Data, task: &str, workload: &str, group: &str) -> String {
     let rows: Vec<&Row> = data
         .rows()
         .filter(|r| {
-            r.task == task && r.workload == workload && r.sweep == "size" && r.is_measured()
+            r.task == task
+                && r.workload == workload
+                && r.sweep == "size"
+                && r.pick
+                && r.is_measured()
         })
         .collect();
     // One sweep per base dataset (`wet-16m@64KiB` belongs to `wet-16m`).
@@ -208,7 +213,11 @@ fn density_sweep(data: &Data, task: &str, workload: &str, group: &str) -> String
     let rows: Vec<&Row> = data
         .rows()
         .filter(|r| {
-            r.task == task && r.workload == workload && r.sweep == "density" && r.is_measured()
+            r.task == task
+                && r.workload == workload
+                && r.sweep == "density"
+                && r.pick
+                && r.is_measured()
         })
         .collect();
     if rows.is_empty() {
@@ -245,10 +254,10 @@ fn density_sweep(data: &Data, task: &str, workload: &str, group: &str) -> String
         .copied()
         .filter(|x| *x > 0.0)
         .fold(f64::INFINITY, f64::min);
-    let floor = if min_pos.is_finite() {
-        10f64.powf(min_pos.log10().floor() - 1.0)
-    } else {
-        1.0
+    let floor = match 10f64.powf(min_pos.log10().floor()) {
+        f if !f.is_finite() => 1.0,
+        f if f >= min_pos => f / 10.0,
+        f => f,
     };
     let mut h = format!("<h4>{} density sweep</h4>\n", esc(group));
     h += &figure(
@@ -263,7 +272,7 @@ fn density_sweep(data: &Data, task: &str, workload: &str, group: &str) -> String
     );
     h += "<table><tr><th>tier</th>";
     for x in &xs {
-        let _ = write!(h, "<th>{} / MB</th>", num(*x));
+        let _ = write!(h, "<th>{} / MB</th>", super::count(*x));
     }
     h += "</tr>\n";
     for s in &series {

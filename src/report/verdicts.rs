@@ -488,42 +488,7 @@ mod tests {
     use super::*;
     use crate::results::{Store, SCHEMA_VERSION};
 
-    fn row(group: &str, tier: &str, variant: &str, mbps: f64) -> Row {
-        let (task, workload) = crate::results::split_group(group);
-        let units = 1_000_000u64;
-        Row {
-            schema_version: SCHEMA_VERSION,
-            task,
-            workload,
-            dataset: "d".into(),
-            regime: "d".into(),
-            sweep: String::new(),
-            x: None,
-            tier: tier.into(),
-            variant: variant.into(),
-            pick: true,
-            status: "ok".into(),
-            error: None,
-            unit: "input bytes".into(),
-            units,
-            input_bytes: units,
-            expected_digest: None,
-            samples: Some(10),
-            iterations: Some(10),
-            mean_ns: Some(units as f64 * 1e3 / mbps),
-            mean_lo_ns: None,
-            mean_hi_ns: None,
-            median_ns: Some(units as f64 * 1e3 / mbps),
-            median_lo_ns: None,
-            median_hi_ns: None,
-            std_dev_ns: None,
-            throughput: Some(mbps),
-            unstable: Some(false),
-            measured_at: String::new(),
-            run: "r".into(),
-            quick: false,
-        }
-    }
+    use crate::report::test_row as row;
 
     fn verdict(rows: Vec<Row>, id: &str) -> Verdict {
         let store = Store {
@@ -632,5 +597,53 @@ mod tests {
         );
         rows[1].throughput = Some(34.0);
         assert_eq!(verdict(rows, "C10").status, Status::Refuted);
+    }
+
+    #[test]
+    fn c7_reads_the_fetch_grid() {
+        let fetch = |ds: &str, tier: &str, v: &str, rps: f64| {
+            let mut r = row("fetch", tier, v, rps);
+            r.dataset = ds.into();
+            r.regime = ds.into();
+            r
+        };
+        let rows = vec![
+            fetch("lat20-c16", "hotpath", "urllib3", 0.00078),
+            fetch("lat20-c16", "ecosystem", "httpx", 0.00079),
+            fetch("lat20-c16", "rust", "reqwest", 0.0008),
+            fetch("lat20-c16", "naive", "requests-unpooled", 0.0002),
+            fetch("lat0-c16", "hotpath", "urllib3", 0.01),
+            fetch("lat0-c16", "rust", "reqwest", 0.05),
+        ];
+        let v = verdict(rows.clone(), "C7");
+        assert_eq!(v.status, Status::Confirmed, "{}", v.numbers);
+        let mut slow = rows;
+        slow[5].throughput = Some(0.015);
+        assert_eq!(verdict(slow, "C7").status, Status::Refuted);
+    }
+
+    #[test]
+    fn c8_compares_with_amdahl() {
+        // hotpath: parse 60 ms + count 40 ms = 100 ms; pyo3 speeds parse up 6× (10 ms):
+        // predicted 100 / 50 = 2×.
+        let stage = |tier: &str, v: &str, ms: f64| {
+            let mut r = row("pipeline", tier, v, 1.0);
+            r.median_ns = Some(ms * 1e6);
+            r.throughput = Some(1e3 * 1e6 / (ms * 1e6));
+            r
+        };
+        let rows = |e2e: f64| {
+            vec![
+                stage("hotpath", "e2e", 100.0),
+                stage("hotpath", "stage-parse", 60.0),
+                stage("hotpath", "stage-count", 40.0),
+                stage("pyo3", "e2e", e2e),
+                stage("pyo3", "stage-parse", 10.0),
+                stage("pyo3", "stage-count", 40.0),
+            ]
+        };
+        let v = verdict(rows(52.0), "C8");
+        assert_eq!(v.status, Status::Confirmed, "{}", v.numbers);
+        assert_eq!(verdict(rows(35.0), "C8").status, Status::Refuted);
     }
 }
