@@ -181,6 +181,11 @@ fn break_even(series: &[Series], lo: f64, hi: f64) -> String {
     let mut items = Vec::new();
     for (i, (a, fa)) in fits.iter().enumerate() {
         for (b, fb) in &fits[i + 1..] {
+            // Nearly parallel lines (asymptotic throughputs within 10%) cross wherever the
+            // noise puts them: not a break-even worth naming.
+            if (fa.per_unit_ns / fb.per_unit_ns - 1.0).abs() < 0.1 {
+                continue;
+            }
             if let Some(n) = fit::crossing(fa, fb).filter(|&n| fit::near(n, lo, hi)) {
                 // Above the crossing the smaller slope wins; below it the smaller fixed cost.
                 let (win, lose) = if fa.per_unit_ns < fb.per_unit_ns {
@@ -198,7 +203,7 @@ fn break_even(series: &[Series], lo: f64, hi: f64) -> String {
         }
     }
     if items.is_empty() {
-        "<p>Break-even sizes: no two fitted lines cross within 4× of the measured range.</p>\n"
+        "<p>Break-even sizes: no two fitted lines (with asymptotic throughputs 10% or more apart) cross within 4× of the measured range.</p>\n"
             .into()
     } else {
         format!(
