@@ -13,12 +13,14 @@ fn ns_per_call(r: &Row) -> Option<f64> {
     Some(r.median_ns? / r.units.max(1) as f64)
 }
 
+/// A variant outside sweeps, from the default regime when it was measured there (so the rows a
+/// table sets side by side share their input), else from any regime.
 fn find<'a>(data: &Data<'a>, task: &str, workload: &str, id: &str) -> Option<&'a Row> {
-    let mut rows = data
-        .rows()
-        .filter(|r| r.task == task && r.workload == workload && r.id() == id && r.sweep.is_empty());
+    let all: Vec<&Row> = data
+        .plain(task, workload)
+        .filter(|r| r.id() == id)
+        .collect();
     let regime = data.default_regime(task, workload);
-    let all: Vec<&Row> = rows.by_ref().collect();
     all.iter()
         .find(|r| Some(&r.regime) == regime.as_ref())
         .or(all.first())

@@ -75,7 +75,11 @@ impl<'a> Data<'a> {
     }
 
     /// Rows of a task/workload outside any sweep.
-    pub fn plain(&self, task: &'a str, workload: &'a str) -> impl Iterator<Item = &'a Row> + 'a {
+    pub fn plain<'s>(
+        &'s self,
+        task: &'s str,
+        workload: &'s str,
+    ) -> impl Iterator<Item = &'a Row> + 's {
         self.rows()
             .filter(move |r| r.task == task && r.workload == workload && r.sweep.is_empty())
     }
