@@ -65,9 +65,11 @@ pub fn render(store: &Store, baseline: Option<&Store>, opts: &Options, generated
         } else {
             format!("{task}/{workload}")
         };
-        let _ = writeln!(m, "\n### `{group}`\n");
-        m += "| tier | variant | dataset | MB/s | ±CI | vs rust pick | flags |\n|---|---|---|---:|---:|---:|---|\n";
+        let _ = writeln!(m, "\n### `{group}`");
         for regime in data.regimes(&task, &workload) {
+            // One table per regime: "vs rust pick" is within a regime.
+            let _ = writeln!(m, "\nOn `{regime}`:\n");
+            m += "| tier | variant | dataset | MB/s | ±CI | vs rust pick | flags |\n|---|---|---|---:|---:|---:|---|\n";
             let rust = data.pick(&task, &workload, &regime, "rust").map(tp);
             let mut rows: Vec<&Row> = data
                 .plain(&task, &workload)
