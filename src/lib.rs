@@ -8,12 +8,14 @@
 //! - [`session`]: runs a variant once or times it, Rust in-process and Python in the worker.
 //! - [`check`]: the `check` command.
 //! - [`bench`]: what the criterion benches share.
+//! - [`report`]: the `report` command (HTML page, Markdown, verdicts) from the results store.
 //! - [`results`]: the typed result row and the results store; [`manifest`]: a run's environment.
 
 pub mod bench;
 pub mod bootstrap;
 pub mod check;
 pub mod manifest;
+pub mod report;
 pub mod results;
 pub mod session;
 pub mod task;

@@ -13,6 +13,7 @@ USAGE:
     cargo run --release -- check --task TASK [--input FILE | --dataset NAME] [--tier TIER]... [--json] [--full]
     cargo run --release -- datasets [NAME]...
     cargo run --release -- bootstrap
+    cargo run --release -- report [--results FILE] [--out DIR] [--baseline OLD.json] [--format html|md] [--splice FILE]
 
 COMMANDS:
     check       Run every tier of TASK once, verify each against the expected result, and print
@@ -23,6 +24,12 @@ COMMANDS:
     datasets    Generate (or verify) the named datasets, or all of them; print where they are.
     bootstrap   Create .venv/, install the pinned Python packages and the PyO3 module (release).
                 `check`, `cargo bench` and `cargo test` do this themselves on first use.
+    report      Read the results file (default reports/results.json) and write DIR/index.html
+                (default reports/), one self-contained page with charts, verdicts and the
+                environment, plus DIR/results.json and .csv. --format md prints Markdown tables
+                instead; --splice FILE puts them between FILE's
+                `<!-- gluebench:results:begin -->` and `<!-- gluebench:results:end -->` markers.
+                --baseline OLD.json adds what changed since an older results file.
 
 CHECK OPTIONS:
     --task TASK     the task: decompress, json/cdxj, json/wat, emoji
@@ -45,6 +52,7 @@ fn main() -> ExitCode {
             println!("ready: {}", env.python.display());
             ExitCode::SUCCESS
         }),
+        Some("report") => gluebench::report::cmd(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)
