@@ -628,13 +628,23 @@ fn touch(path: &std::path::Path, id: &str) -> std::io::Result<()> {
     std::fs::write(path, id)
 }
 
-/// After a measuring run of one bench binary: say where the rows went. (`cargo bench` runs
-/// the binaries one after another; each leaves the store complete.)
+/// After a measuring run of one bench binary: regenerate the report from the store.
+/// (`cargo bench` runs the binaries one after another; each leaves store and report complete,
+/// so the last one leaves the report of the whole run.)
 pub fn after_run() {
-    crate::bootstrap::progress(&format!(
-        "results in {} (and .csv)",
-        results::default_path().display()
-    ));
+    let path = results::default_path();
+    crate::bootstrap::progress(&format!("results in {} (and .csv)", path.display()));
+    // The report goes next to the results file (reports/ by default).
+    let out = path.parent().map(PathBuf::from).unwrap_or_default();
+    let args = [
+        "--results".to_string(),
+        path.display().to_string(),
+        "--out".to_string(),
+        out.display().to_string(),
+    ];
+    if let Err(e) = crate::report::cmd(&args) {
+        crate::bootstrap::progress(&format!("the report could not be made: {e}"));
+    }
 }
 
 fn criterion_dir() -> PathBuf {

@@ -215,6 +215,52 @@ impl Report {
         row.seconds.filter(|s| *s > 0.0).map(|s| units / s / 1e6)
     }
 
+    /// Each tier's outcome as a results row (one call, so no interval: `samples` is 1): the
+    /// same typed row `cargo bench` records, with `check`'s status.
+    pub fn result_rows(&self) -> Vec<crate::results::Row> {
+        let (task, workload) = crate::results::split_group(self.task.name);
+        let expected = self.expected.as_ref().ok();
+        let units = expected.map_or(0, |e| (self.task.throughput)(e, self.input_len));
+        self.rows
+            .iter()
+            .map(|r| {
+                let ns = r.seconds.map(|s| s * 1e9);
+                crate::results::Row {
+                    schema_version: crate::results::SCHEMA_VERSION,
+                    task: task.clone(),
+                    workload: workload.clone(),
+                    dataset: self.input.clone(),
+                    regime: self.input.clone(),
+                    sweep: String::new(),
+                    x: None,
+                    tier: r.tier.as_str().to_string(),
+                    variant: r.variant.clone(),
+                    pick: r.pick,
+                    status: r.status.as_str().to_string(),
+                    error: r.error.as_ref().map(|e| e.message.clone()),
+                    unit: self.task.throughput_unit.to_string(),
+                    units,
+                    input_bytes: self.input_len,
+                    expected_digest: expected.map(crate::results::digest),
+                    samples: ns.map(|_| 1),
+                    iterations: ns.map(|_| 1),
+                    mean_ns: ns,
+                    mean_lo_ns: None,
+                    mean_hi_ns: None,
+                    median_ns: ns,
+                    median_lo_ns: None,
+                    median_hi_ns: None,
+                    std_dev_ns: None,
+                    throughput: self.mb_per_s(r),
+                    unstable: None,
+                    measured_at: crate::results::now_rfc3339(),
+                    run: "check".to_string(),
+                    quick: true,
+                }
+            })
+            .collect()
+    }
+
     pub fn to_json(&self) -> Value {
         let tiers: Vec<Value> = self
             .rows
@@ -246,6 +292,7 @@ impl Report {
             },
             "python": self.python,
             "tiers": tiers,
+            "rows": self.result_rows(),
         })
     }
 

@@ -33,6 +33,13 @@ fn check_json_on_the_default_dataset_has_every_tier_ok() {
         assert_eq!(summary["bytes"], doc["expected"]["summary"]["bytes"]);
         assert_eq!(summary["sha256"], doc["expected"]["summary"]["sha256"]);
     }
+    // The same typed rows `cargo bench` records (src/results.rs), one per variant.
+    let rows: Vec<gluebench::results::Row> =
+        serde_json::from_value(doc["rows"].clone()).expect("rows of the results schema");
+    assert_eq!(rows.len(), tiers.len());
+    assert!(rows
+        .iter()
+        .all(|r| r.task == "decompress" && r.status == "ok" && r.samples == Some(1)));
 }
 
 #[test]

@@ -356,7 +356,10 @@ fn comment(s: &str, lang: Lang) -> Option<usize> {
 /// Length of the string (or Rust char) literal starting `s`, prefix included, if one does.
 /// An unterminated literal runs to the end of its line (or of a triple-quoted one, the file).
 fn string(s: &str, lang: Lang) -> Option<usize> {
-    let prefix = s.find(['"', '\'']).filter(|&p| p <= 2)?;
+    // Look at the first three characters only: a search through the rest of the file at every
+    // position would make highlighting quadratic.
+    let head = &s[..s.char_indices().nth(3).map_or(s.len(), |(i, _)| i)];
+    let prefix = head.find(['"', '\''])?;
     let (pre, body) = s.split_at(prefix);
     let pre = pre.to_ascii_lowercase();
     match lang {
