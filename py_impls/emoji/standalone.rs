@@ -108,11 +108,11 @@ impl Trie {
         const HIGH: u64 = 0x8080_8080_8080_8080;
         let (mut i, mut resume) = (0, 0); // `resume`: where the last match ended
         while i < data.len() {
-            if let Some(word) = data.get(i..i + 8) {
-                if u64::from_le_bytes(word.try_into().unwrap()) & HIGH == 0 {
-                    i += 8;
-                    continue;
-                }
+            if data.len() - i >= 8
+                && u64::from_le_bytes(data[i..i + 8].try_into().unwrap()) & HIGH == 0
+            {
+                i += 8;
+                continue;
             }
             let b = data[i];
             let mut found = None;
@@ -160,13 +160,21 @@ impl EmojiCounter {
             .iter()
             .map(|s| s.to_str().map(str::to_owned))
             .collect::<PyResult<_>>()?;
-        if let Some(bad) = owned.iter().find(|s| s.is_empty() || s.contains('\u{fffd}')) {
+        if let Some(bad) = owned
+            .iter()
+            .find(|s| s.is_empty() || s.contains('\u{fffd}'))
+        {
             // U+FFFD in a sequence would have to match the replacements, which the scan of
             // the raw bytes does not see.
-            return Err(PyValueError::new_err(format!("cannot count the sequence {bad:?}")));
+            return Err(PyValueError::new_err(format!(
+                "cannot count the sequence {bad:?}"
+            )));
         }
-        let mut sorted: Vec<(&[u8], u32)> =
-            owned.iter().enumerate().map(|(i, s)| (s.as_bytes(), i as u32)).collect();
+        let mut sorted: Vec<(&[u8], u32)> = owned
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.as_bytes(), i as u32))
+            .collect();
         sorted.sort();
         sorted.dedup_by_key(|(s, _)| *s);
         Ok(EmojiCounter {
