@@ -19,7 +19,7 @@ import time
 
 PROTOCOL = 2
 LIBRARIES = ("isal", "zlib-ng", "orjson", "msgspec", "pysimdjson", "emoji", "pyahocorasick",
-             "ahocorasick_rs", "regex", "gluebench-rs", "pytest")
+             "ahocorasick_rs", "regex", "gluebench-rs", "maturin-import-hook", "pytest")
 
 
 class Failure(Exception):

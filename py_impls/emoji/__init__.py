@@ -136,5 +136,6 @@ VARIANTS = {
     "pyo3": [
         ("scanner-bytes", "pyo3:count", {"input": "as_bytes"}),
         ("scanner-str", "pyo3:count_str", {"input": "as_str"}),
+        ("import-hook", "pyo3_hook:count", {"input": "as_bytes"}),
     ],
 }
