@@ -451,6 +451,19 @@ impl Recorder {
                 m.since,
             )
         });
+        self.write(m, outcome, estimates);
+    }
+
+    fn record_estimates(&mut self, m: Measured, e: Estimates) {
+        self.write(m, Ok(()), Some(e));
+    }
+
+    fn write(
+        &mut self,
+        m: Measured,
+        outcome: Result<(), (String, String)>,
+        estimates: Option<Estimates>,
+    ) {
         let (status, error) = match (&outcome, &estimates) {
             (Err((kind, msg)), _) => (kind.clone(), Some(msg.clone())),
             (Ok(()), Some(_)) => ("ok".to_string(), None),
@@ -525,6 +538,48 @@ impl Recorder {
         }) {
             crate::bootstrap::progress(&format!("could not record the result: {e}"));
         }
+    }
+
+    /// The same run, recording rows of another group (e.g. `glue/import` beside `glue/calls`).
+    pub fn with_group(&self, group: &str, unit: &str) -> Recorder {
+        let (task, workload) = results::split_group(group);
+        Recorder {
+            path: self.path.clone(),
+            task,
+            workload,
+            unit: unit.to_string(),
+            manifest: self.manifest.clone(),
+            quick: self.quick,
+            enabled: self.enabled,
+            rows: Vec::new(),
+        }
+    }
+
+    /// Records a measurement made outside criterion from its wall times (seconds): median,
+    /// mean, standard deviation, and the range of the samples as the interval (no bootstrap:
+    /// these are a handful of one-off events such as imports).
+    pub fn record_wall_times(&mut self, m: Measured, seconds: &[f64]) {
+        let mut ns: Vec<f64> = seconds.iter().map(|s| s * 1e9).collect();
+        ns.sort_by(f64::total_cmp);
+        let n = ns.len() as f64;
+        let mean = ns.iter().sum::<f64>() / n;
+        let median = if ns.len() % 2 == 1 {
+            ns[ns.len() / 2]
+        } else {
+            (ns[ns.len() / 2 - 1] + ns[ns.len() / 2]) / 2.0
+        };
+        let sd = (ns.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0)).sqrt();
+        let (lo, hi) = (ns[0], ns[ns.len() - 1]);
+        self.record_estimates(
+            m,
+            Estimates {
+                mean: [mean, lo, hi],
+                median: [median, lo, hi],
+                std_dev: sd,
+                samples: ns.len() as u64,
+                iterations: ns.len() as u64,
+            },
+        );
     }
 
     /// A table of this run's rows, fastest first within each regime.
@@ -645,6 +700,98 @@ pub fn after_run() {
     if let Err(e) = crate::report::cmd(&args) {
         crate::bootstrap::progress(&format!("the report could not be made: {e}"));
     }
+}
+
+/// The lone-`.rs`-file glue path at import time (`py_impls/glue/import_hook.py`): a first
+/// import that compiles the module from scratch, cached imports, and importing the
+/// maturin-built module, each in a fresh interpreter. Not criterion: a compile is one event,
+/// so these rows are wall times (median of `samples` fresh processes; the first import is one
+/// sample), recorded under `glue/import` with `samples` saying how many.
+pub fn measure_imports(args: &Args, run: &Recorder) {
+    let mut recorder = run.with_group("glue/import", "imports");
+    let ids = [
+        ("import-hook", "first-import"),
+        ("import-hook", "cached-import"),
+        ("maturin", "import"),
+    ];
+    if !args.measures()
+        || !ids
+            .iter()
+            .any(|(t, v)| args.wanted(&format!("glue/import/{t}/{v}/standalone.rs")))
+    {
+        return;
+    }
+    crate::bootstrap::progress("glue/import: building py_impls/emoji/standalone.rs from scratch through maturin_import_hook (a release build, 15-60 s)");
+    let samples = if recorder.quick { 5 } else { 20 };
+    let env = match crate::bootstrap::python_env() {
+        Ok(env) => env,
+        Err(e) => return crate::bootstrap::progress(&format!("glue/import: no Python: {e}")),
+    };
+    let out = std::process::Command::new(&env.python)
+        .args([
+            "-m",
+            "py_impls.glue.import_hook",
+            "--json",
+            "--samples",
+            &samples.to_string(),
+        ])
+        .current_dir(crate::bootstrap::root())
+        .env("PYTHONPATH", crate::bootstrap::root())
+        .stderr(std::process::Stdio::inherit())
+        .output();
+    let doc: Result<Value, String> = match out {
+        Ok(o) if o.status.success() => serde_json::from_slice(&o.stdout).map_err(|e| e.to_string()),
+        Ok(o) => Err(format!(
+            "py_impls.glue.import_hook exited with {}",
+            o.status
+        )),
+        Err(e) => Err(e.to_string()),
+    };
+    let regime = Regime {
+        dataset: "standalone.rs".into(),
+        small: None,
+        picks_only: false,
+        sweep: "",
+        x: None,
+        cut: None,
+    };
+    for (tier, variant) in ids {
+        let times: Vec<f64> = match (&doc, variant) {
+            (Ok(d), "first-import") => d["first_import_s"].as_f64().into_iter().collect(),
+            (Ok(d), "cached-import") => d["cached_import_s"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_f64)
+                .collect(),
+            (Ok(d), _) => d["maturin_import_s"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_f64)
+                .collect(),
+            (Err(_), _) => Vec::new(),
+        };
+        let m = Measured {
+            tier,
+            variant,
+            pick: true,
+            dataset: "standalone.rs",
+            regime: &regime,
+            units: 1,
+            input_bytes: 0,
+            expected: None,
+            since: SystemTime::now(),
+        };
+        match (&doc, times.is_empty()) {
+            (Err(e), _) => recorder.record(m, Err(("error".into(), e.clone()))),
+            (Ok(_), true) => {
+                recorder.record(m, Err(("error".into(), "no times in the output".into())))
+            }
+            (Ok(_), false) => recorder.record_wall_times(m, &times),
+        }
+    }
+    recorder.print_summary();
 }
 
 fn criterion_dir() -> PathBuf {
