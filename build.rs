@@ -5,8 +5,19 @@ use std::process::Command;
 
 /// The crates whose code is timed, or which time it.
 const CRATES: &[&str] = &[
-    "flate2", "zlib-rs", "libdeflater", "libdeflate-sys", "miniz_oxide", "crc32fast",
-    "serde_json", "sonic-rs", "memchr", "aho-corasick", "pyo3", "criterion", "plotters",
+    "flate2",
+    "zlib-rs",
+    "libdeflater",
+    "libdeflate-sys",
+    "miniz_oxide",
+    "crc32fast",
+    "serde_json",
+    "sonic-rs",
+    "memchr",
+    "aho-corasick",
+    "pyo3",
+    "criterion",
+    "plotters",
 ];
 
 fn main() {
@@ -24,10 +35,13 @@ fn main() {
     let mut found = Vec::new();
     for block in lock.split("[[package]]") {
         let field = |k: &str| {
-            block
-                .lines()
-                .find_map(|l| l.strip_prefix(k))
-                .map(|v| v.trim().trim_start_matches('=').trim().trim_matches('"').to_string())
+            block.lines().find_map(|l| l.strip_prefix(k)).map(|v| {
+                v.trim()
+                    .trim_start_matches('=')
+                    .trim()
+                    .trim_matches('"')
+                    .to_string()
+            })
         };
         if let (Some(name), Some(ver)) = (field("name "), field("version ")) {
             if CRATES.contains(&name.as_str()) {

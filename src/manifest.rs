@@ -8,7 +8,14 @@ use std::process::Command;
 /// The CPU features the code's speed depends on (the emoji scanner needs AVX2; SHA and
 /// PCLMULQDQ speed up hashing and CRC-32).
 const CPU_FLAGS: &[&str] = &[
-    "avx2", "avx512f", "avx512bw", "bmi2", "sse4_2", "popcnt", "pclmulqdq", "vpclmulqdq",
+    "avx2",
+    "avx512f",
+    "avx512bw",
+    "bmi2",
+    "sse4_2",
+    "popcnt",
+    "pclmulqdq",
+    "vpclmulqdq",
     "sha_ni",
 ];
 

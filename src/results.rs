@@ -209,10 +209,18 @@ impl Store {
 
     fn sort(&mut self) {
         let tier_order = |t: &str| {
-            ["pure", "naive", "hotpath", "ecosystem", "pyo3", "rust", "baseline"]
-                .iter()
-                .position(|x| *x == t)
-                .unwrap_or(99)
+            [
+                "pure",
+                "naive",
+                "hotpath",
+                "ecosystem",
+                "pyo3",
+                "rust",
+                "baseline",
+            ]
+            .iter()
+            .position(|x| *x == t)
+            .unwrap_or(99)
         };
         self.rows.sort_by(|a, b| {
             (&a.task, &a.workload, &a.regime, &a.dataset)
@@ -407,7 +415,9 @@ mod tests {
         }
         // An unreadable store is not replaced by an update.
         assert!(Store::update(&p, |_| {}).is_err());
-        assert!(std::fs::read_to_string(&p).unwrap().contains("\"schema_version\": 0"));
+        assert!(std::fs::read_to_string(&p)
+            .unwrap()
+            .contains("\"schema_version\": 0"));
         let mut s = Store::new();
         s.upsert(row("emoji", "wet-16m", "rust", "scanner"));
         s.runs.insert("r1".into(), Manifest::default());

@@ -110,7 +110,11 @@ pub fn bench_task(c: &mut Criterion, name: &str) {
             };
             // Slow calls get the minimum sample count so the whole suite fits its time budget.
             group.sample_size(if secs > 0.25 { 10 } else { settings.samples });
-            group.throughput(Throughput::Bytes(units));
+            group.throughput(if task.throughput_unit.ends_with("bytes") {
+                Throughput::Bytes(units)
+            } else {
+                Throughput::Elements(units) // e.g. calls
+            });
             let run = catch_unwind(AssertUnwindSafe(|| {
                 group.bench_function(BenchmarkId::new(v.id(), &dataset), |b| {
                     b.iter_custom(|iters| {
