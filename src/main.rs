@@ -32,10 +32,11 @@ COMMANDS:
                 --baseline OLD.json adds what changed since an older results file.
 
 CHECK OPTIONS:
-    --task TASK     the task: decompress, json/cdxj, json/wat, emoji
+    --task TASK     the task: decompress, json/cdxj, json/wat, emoji, glue/calls
     --input FILE    your own input instead of the default dataset: a .warc.wet.gz (or any
                     gzip) for decompress, a .cdxj or .cdxj.gz for json/cdxj, a .warc.wat.gz
-                    or JSON lines for json/wat, any UTF-8 text file or .warc.wet.gz for emoji;
+                    or JSON lines for json/wat, any UTF-8 text file or .warc.wet.gz for emoji
+                    and glue/calls;
                     its expected result comes from the task's reference variant
     --dataset NAME  a generated dataset other than the task's default (see `datasets`)
     --tier TIER     only this tier (repeatable): pure, naive, hotpath, ecosystem, pyo3, rust

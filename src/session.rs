@@ -150,7 +150,7 @@ impl Session {
                 tier: Tier::Rust,
                 name: name.to_string(),
                 pick: i == 0,
-                small: false,
+                small: task.small_rust.contains(name),
                 known_mismatch: None,
                 engine: Engine::Rust(run.clone()),
             });

@@ -51,7 +51,14 @@ impl Job<'_> {
     }
 }
 
+#[allow(dead_code)] // not every bench binary uses both entry points
 pub fn bench_task(c: &mut Criterion, name: &str) {
+    bench_task_then(c, name, |_, _| {});
+}
+
+/// [`bench_task`], then `more` (measurements outside criterion, e.g. imports) in the same run,
+/// before the report is made.
+pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &Recorder)) {
     let started = Instant::now();
     let args = Args::from_env();
     let task = tasks::find(name).expect("a task defined in src/tasks");
@@ -177,7 +184,11 @@ pub fn bench_task(c: &mut Criterion, name: &str) {
                     None => settings.samples,
                 };
                 group.sample_size(samples);
-                group.throughput(Throughput::Bytes(units));
+                group.throughput(if task.throughput_unit.ends_with("bytes") {
+                    Throughput::Bytes(units)
+                } else {
+                    Throughput::Elements(units) // e.g. calls
+                });
                 let run = catch_unwind(AssertUnwindSafe(|| {
                     group.bench_function(BenchmarkId::new(&id, &job.dataset), |b| {
                         b.iter_custom(|iters| {
@@ -208,6 +219,7 @@ pub fn bench_task(c: &mut Criterion, name: &str) {
         clock(started.elapsed()),
         clock(progress.elapsed())
     ));
+    more(&args, &recorder);
     if args.measures() {
         bench::after_run();
     }

@@ -89,6 +89,28 @@ def utf8(data):
     return b"".join(out), replacements
 
 
+def split_at_newline(data):
+    """Where to cut ``data`` in two parts that can be counted alone: just after the newline
+    nearest the middle (no sequence and no invalid UTF-8 subpart spans a newline, so the parts'
+    counts and replacements add up to the whole's); ``len(data)`` without a newline. The same
+    cut as ``rust_impls::emoji::split_at_newline``."""
+    mid = len(data) // 2
+    before, after = data.rfind(b"\n", 0, mid), data.find(b"\n", mid)
+    if before >= 0 and (after < 0 or mid - before <= after - mid):
+        return before + 1
+    return after + 1 if after >= 0 else len(data)
+
+
+def merge(parts):
+    """The ``(counts, replacements)`` of a whole from those of its parts."""
+    counts, replacements = {}, 0
+    for part_counts, part_replacements in parts:
+        for e, n in part_counts.items():
+            counts[e] = counts.get(e, 0) + n
+        replacements += part_replacements
+    return counts, replacements
+
+
 def load(path):
     with open(path, "rb") as f:
         return f.read()
@@ -113,7 +135,10 @@ def summarize(result):
 
 # The tiers as (variant, "module:function", options), the tier's pick first.
 VARIANTS = {
-    "pure": [("dict-trie", "pure:count", {"small": True})],
+    "pure": [
+        ("dict-trie", "pure:count", {"small": True}),
+        ("dict-trie-2threads", "pure:count_2threads", {"small": True}),
+    ],
     "naive": [("slice-lookup", "naive:count", {"small": True})],
     "hotpath": [
         ("re-utf8-clusters", "hotpath:count", {}),
@@ -135,6 +160,7 @@ VARIANTS = {
     ],
     "pyo3": [
         ("scanner-bytes", "pyo3:count", {"input": "as_bytes"}),
+        ("scanner-bytes-2threads", "pyo3:count_2threads", {"input": "as_bytes"}),
         ("scanner-str", "pyo3:count_str", {"input": "as_str"}),
         ("import-hook", "pyo3_hook:count", {"input": "as_bytes"}),
     ],

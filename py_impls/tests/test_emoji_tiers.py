@@ -140,3 +140,9 @@ def test_summary_is_the_documented_shape():
     s = task.summarize(({"\u2764\ufe0f": 2, GRIN: 1, MAN: 0}, 1))
     assert (s["total"], s["distinct"], s["replacements"]) == (3, 2, 1)
     assert list(s["counts"]) == sorted([GRIN, "\u2764\ufe0f"])
+
+
+def test_split_at_newline_cuts_as_the_rust_tier_does():
+    # The same cases as rust_impls::emoji's two_threads_add_up_to_one.
+    assert [task.split_at_newline(d) for d in (b"", b"no newline", b"a\nbcdefgh\nij", b"ab\nc\nef")] \
+        == [0, 10, 10, 3]

@@ -12,6 +12,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PySet, PyString, PyTuple};
 use rust_impls::decompress as rs;
 use rust_impls::emoji;
+use rust_impls::glue;
 use rust_impls::json;
 use serde_json::Value;
 use std::os::raw::c_int;
@@ -54,7 +55,7 @@ impl Buffer {
 }
 
 /// Runs a Rust decoder without the GIL; errors become `ValueError(kind, offset, detail)`.
-fn run(py: Python<'_>, decoder: rs::Decoder, data: &[u8]) -> PyResult<(u64, Buffer)> {
+fn run(py: Python<'_>, decoder: rs::Decoder, data: &[u8]) -> PyResult<(Option<u64>, Buffer)> {
     let out = py
         .detach(|| decoder(data))
         .map_err(|e| PyValueError::new_err((e.kind.as_str(), e.offset, e.detail)))?;
@@ -63,19 +64,19 @@ fn run(py: Python<'_>, decoder: rs::Decoder, data: &[u8]) -> PyResult<(u64, Buff
 
 /// decompress(data: bytes) -> (members, Buffer): the `rust` tier's pick (libdeflate).
 #[pyfunction]
-fn decompress(py: Python<'_>, data: &[u8]) -> PyResult<(u64, Buffer)> {
+fn decompress(py: Python<'_>, data: &[u8]) -> PyResult<(Option<u64>, Buffer)> {
     run(py, rs::decompress, data)
 }
 
 /// decompress_flate2(data: bytes) -> (members, Buffer): the runner-up (flate2 over zlib-rs).
 #[pyfunction]
-fn decompress_flate2(py: Python<'_>, data: &[u8]) -> PyResult<(u64, Buffer)> {
+fn decompress_flate2(py: Python<'_>, data: &[u8]) -> PyResult<(Option<u64>, Buffer)> {
     run(py, rs::decompress_flate2, data)
 }
 
 /// decompress_miniz_oxide(data: bytes) -> (members, Buffer): the runner-up on miniz_oxide.
 #[pyfunction]
-fn decompress_miniz_oxide(py: Python<'_>, data: &[u8]) -> PyResult<(u64, Buffer)> {
+fn decompress_miniz_oxide(py: Python<'_>, data: &[u8]) -> PyResult<(Option<u64>, Buffer)> {
     run(py, rs::decompress_miniz_oxide, data)
 }
 
@@ -212,6 +213,26 @@ impl EmojiCounter {
         Ok((self.dict(py, &counts)?, counts.replacements))
     }
 
+    /// count_range(data: bytes, start: int, stop: int) -> ({emoji: count}, replacements): counts
+    /// `data[start:stop]` without making that slice (for threads that share one buffer: the GIL
+    /// is released while Rust counts). The bounds must satisfy 0 <= start <= stop <= len(data).
+    fn count_range<'py>(
+        &self,
+        py: Python<'py>,
+        data: &[u8],
+        start: usize,
+        stop: usize,
+    ) -> PyResult<(Bound<'py, PyDict>, u64)> {
+        let Some(range) = data.get(start..stop) else {
+            return Err(PyValueError::new_err(format!(
+                "range {start}..{stop} is not within the {} bytes",
+                data.len()
+            )));
+        };
+        let counts = py.detach(|| self.counter.count(range));
+        Ok((self.dict(py, &counts)?, counts.replacements))
+    }
+
     /// count_str(text: str) -> {emoji: count}: counts the str's UTF-8, which CPython keeps
     /// with the str once made (an ASCII str is its own UTF-8), so nothing is copied here.
     fn count_str<'py>(&self, py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyDict>> {
@@ -232,6 +253,27 @@ impl EmojiCounter {
     }
 }
 
+// ---------------------------------------------------------------- glue
+
+/// noop(): does nothing (`rust_impls::glue::noop`): the cost of a call from Python alone.
+#[pyfunction]
+fn noop() {
+    glue::noop()
+}
+
+/// bytes_len(data: bytes) -> int: the length of the borrowed bytes (`&[u8]`, no copy).
+#[pyfunction]
+fn bytes_len(data: &[u8]) -> usize {
+    glue::bytes_len(data)
+}
+
+/// str_len(text: str) -> int: the UTF-8 length of the borrowed str (`&str`: CPython's UTF-8 of
+/// the str, made and cached on the str the first time it is asked for unless it is ASCII).
+#[pyfunction]
+fn str_len(text: &str) -> usize {
+    glue::str_len(text)
+}
+
 #[pymodule]
 fn gluebench_rs(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // The harness refuses to time a module built with debug assertions (a debug build).
@@ -245,5 +287,8 @@ fn gluebench_rs(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(wat, m)?)?;
     m.add_function(wrap_pyfunction!(wat_dicts, m)?)?;
     m.add_class::<EmojiCounter>()?;
+    m.add_function(wrap_pyfunction!(noop, m)?)?;
+    m.add_function(wrap_pyfunction!(bytes_len, m)?)?;
+    m.add_function(wrap_pyfunction!(str_len, m)?)?;
     Ok(())
 }

@@ -18,7 +18,8 @@ use std::fmt;
 
 /// The task's output: how many members were decoded and the concatenated stream.
 pub struct Decompressed {
-    pub members: u64,
+    /// `None` for a decoder that hides member boundaries (`naive-read-to-end`).
+    pub members: Option<u64>,
     pub data: Vec<u8>,
 }
 
@@ -72,6 +73,7 @@ pub const VARIANTS: &[(&str, Decoder)] = &[
     ("libdeflate", decompress),
     ("flate2-zlib-rs", decompress_flate2),
     ("miniz_oxide", decompress_miniz_oxide),
+    ("naive-read-to-end", crate::naive::decompress),
 ];
 
 /// The pick: libdeflate, one whole member per call, straight into the output's spare capacity.
@@ -95,7 +97,10 @@ pub fn decompress(input: &[u8]) -> Result<Decompressed, GzipError> {
         }
         members += 1;
     }
-    Ok(Decompressed { members, data })
+    Ok(Decompressed {
+        members: Some(members),
+        data,
+    })
 }
 
 /// Runner-up: streaming raw inflate through flate2 (zlib-rs backend) with our own framing.
@@ -171,7 +176,10 @@ fn framed(input: &[u8], inflater: &mut impl RawInflate) -> Result<Decompressed, 
         pos = inflate_member(inflater, input, start, &mut data)?;
         members += 1;
     }
-    Ok(Decompressed { members, data })
+    Ok(Decompressed {
+        members: Some(members),
+        data,
+    })
 }
 
 /// The output buffer for `compressed` bytes of input. WET text compresses about 2-3:1, so 4x

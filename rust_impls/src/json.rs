@@ -65,7 +65,7 @@ impl fmt::Display for JsonError {
 
 impl std::error::Error for JsonError {}
 
-fn error(kind: ErrorKind, line: u64, detail: impl Into<String>) -> JsonError {
+pub(crate) fn error(kind: ErrorKind, line: u64, detail: impl Into<String>) -> JsonError {
     JsonError {
         kind,
         line,
@@ -100,11 +100,13 @@ pub const CDXJ_VARIANTS: &[(&str, CdxjParser)] = &[
     ("serde-typed", cdxj),
     ("sonic-typed", cdxj_sonic),
     ("serde-value", cdxj_value),
+    ("naive-from-reader", crate::naive::cdxj),
 ];
 pub const WAT_VARIANTS: &[(&str, WatParser)] = &[
     ("serde-typed", wat),
     ("sonic-typed", wat_sonic),
     ("serde-value", wat_value),
+    ("naive-from-reader", crate::naive::wat),
 ];
 
 // ---------------------------------------------------------------- cdxj
@@ -162,7 +164,7 @@ pub fn cdxj_value(data: &[u8]) -> Result<Cdxj<'_>, JsonError> {
         let rec = parse_value(json_part(text, number)?, number)?;
         let field = |key: &str| Field::from_value(rec.get(key));
         if field("status").is("200") && field("mime").is("text/html") {
-            let fetched = fetch(number, field("filename"), field("offset"), field("length"))?;
+            let fetched = fetchable(&rec, number)?;
             out.records.push(Fetch {
                 filename: Cow::Owned(fetched.filename.into_owned()),
                 ..fetched
@@ -170,6 +172,12 @@ pub fn cdxj_value(data: &[u8]) -> Result<Cdxj<'_>, JsonError> {
         }
     }
     Ok(out)
+}
+
+/// The selection rule's checks on a selected record parsed into a `Value`.
+pub(crate) fn fetchable(rec: &Value, number: u64) -> Result<Fetch<'_>, JsonError> {
+    let field = |key: &str| Field::from_value(rec.get(key));
+    fetch(number, field("filename"), field("offset"), field("length"))
 }
 
 /// The selection rule's checks on a selected record's fields.
@@ -222,7 +230,7 @@ fn fetch<'a>(
 }
 
 /// The JSON part of a CDXJ line: everything after the second space.
-fn json_part(line: &str, number: u64) -> Result<&str, JsonError> {
+pub(crate) fn json_part(line: &str, number: u64) -> Result<&str, JsonError> {
     match line.splitn(3, ' ').nth(2) {
         Some(json) if !json.is_empty() => Ok(json),
         _ => Err(error(
@@ -369,55 +377,67 @@ pub fn wat_value(data: &[u8]) -> Result<Wat<'_>, JsonError> {
         let (number, text) = line?;
         let doc = parse_value(text, number)?;
         out.documents += 1;
-        let bad = |what: &str| {
-            error(
-                ErrorKind::BadField,
-                number,
-                format!("{what} is not of the expected type"),
-            )
-        };
-        let mut node = &doc;
-        let mut http = None;
-        for (i, key) in ["Envelope", "Payload-Metadata", "HTTP-Response-Metadata"]
-            .into_iter()
-            .enumerate()
-        {
-            match node.get(key) {
-                None | Some(Value::Null) => break,
-                Some(v @ Value::Object(_)) if i == 2 => http = Some(v),
-                Some(v @ Value::Object(_)) => node = v,
-                Some(_) => return Err(bad(key)),
-            }
-        }
-        let Some(http) = http else { continue };
-        match http.get("HTML-Metadata") {
-            None | Some(Value::Null) => {}
-            Some(Value::Object(html)) => match html.get("Links") {
-                None | Some(Value::Null) => {}
-                Some(Value::Array(links)) => out.links += links.len() as u64,
-                Some(_) => return Err(bad("Links")),
-            },
-            Some(_) => return Err(bad("HTML-Metadata")),
-        }
-        match http.get("Headers") {
-            None | Some(Value::Null) => {}
-            Some(Value::Object(headers)) => {
-                match headers
-                    .iter()
-                    .find(|(k, _)| k.eq_ignore_ascii_case("server"))
-                    .map(|(_, v)| v)
-                {
-                    None | Some(Value::Null) => {}
-                    Some(Value::String(s)) => {
-                        out.servers.insert(Cow::Owned(s.clone()));
-                    }
-                    Some(_) => return Err(bad("the Server header")),
-                }
-            }
-            Some(_) => return Err(bad("Headers")),
+        let (links, server) = wat_counts(&doc, number)?;
+        out.links += links;
+        if let Some(server) = server {
+            out.servers.insert(Cow::Owned(server.to_string()));
         }
     }
     Ok(out)
+}
+
+/// The WAT aggregate of one document parsed into a `Value`: (links, the Server header).
+pub(crate) fn wat_counts(doc: &Value, number: u64) -> Result<(u64, Option<&str>), JsonError> {
+    let bad = |what: &str| {
+        error(
+            ErrorKind::BadField,
+            number,
+            format!("{what} is not of the expected type"),
+        )
+    };
+    let mut node = doc;
+    let mut http = None;
+    for (i, key) in ["Envelope", "Payload-Metadata", "HTTP-Response-Metadata"]
+        .into_iter()
+        .enumerate()
+    {
+        match node.get(key) {
+            None | Some(Value::Null) => break,
+            Some(v @ Value::Object(_)) if i == 2 => http = Some(v),
+            Some(v @ Value::Object(_)) => node = v,
+            Some(_) => return Err(bad(key)),
+        }
+    }
+    let Some(http) = http else {
+        return Ok((0, None));
+    };
+    let mut links = 0;
+    match http.get("HTML-Metadata") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(html)) => match html.get("Links") {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(found)) => links = found.len() as u64,
+            Some(_) => return Err(bad("Links")),
+        },
+        Some(_) => return Err(bad("HTML-Metadata")),
+    }
+    let mut server = None;
+    match http.get("Headers") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(headers)) => {
+            match headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("server"))
+                .map(|(_, v)| v)
+            {
+                None | Some(Value::Null) => {}
+                Some(Value::String(s)) => server = Some(s.as_str()),
+                Some(_) => return Err(bad("the Server header")),
+            }
+        }
+        Some(_) => return Err(bad("Headers")),
+    }
+    Ok((links, server))
 }
 
 /// The number of elements of a JSON array, counted without materialising them.
@@ -571,7 +591,7 @@ fn parse_object<'a, P: Parser, T: Deserialize<'a>>(
     })
 }
 
-fn parse_value(text: &str, number: u64) -> Result<Value, JsonError> {
+pub(crate) fn parse_value(text: &str, number: u64) -> Result<Value, JsonError> {
     match serde_json::from_str::<Value>(text) {
         Ok(v @ Value::Object(_)) => Ok(v),
         Ok(_) => Err(error(ErrorKind::InvalidJson, number, "not a JSON object")),

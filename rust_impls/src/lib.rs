@@ -6,4 +6,6 @@
 
 pub mod decompress;
 pub mod emoji;
+pub mod glue;
 pub mod json;
+pub mod naive;

@@ -23,6 +23,7 @@ pub fn task() -> Task {
             .iter()
             .map(|&(name, decoder)| (name, runner(decoder)))
             .collect(),
+        small_rust: &[],
         reference: "rust/flate2-zlib-rs",
         expected: |ds| super::expected(ds, "decompress"),
         error_at: "byte",
@@ -75,7 +76,7 @@ fn runner(decoder: Decoder) -> RustRun {
         let out = decoder(input);
         let took = started.elapsed();
         let out = out.map_err(task_error)?;
-        Ok((took, summary(Some(out.members), &out.data)))
+        Ok((took, summary(out.members, &out.data)))
     })
 }
 

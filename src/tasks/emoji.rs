@@ -47,6 +47,7 @@ pub fn task() -> Task {
             .iter()
             .map(|&(name, build)| (name, runner(build)))
             .collect(),
+        small_rust: &["naive-slice-lookup"],
         reference: "rust/aho-corasick",
         expected: |ds| {
             let mut s = super::expected(ds, "emoji");
@@ -123,7 +124,8 @@ pub fn summary(set: &EmojiSet, counts: &Counts) -> Summary {
 
 /// Any text file as it is; a `.gz` (a `.warc.wet.gz` above all) decompressed first, by the
 /// decompress task's own pick, so a corrupt file fails with that task's error and offset.
-fn load(path: &Path) -> Result<Loaded, TaskError> {
+/// (The `glue/calls` task reads its input this way too.)
+pub fn load(path: &Path) -> Result<Loaded, TaskError> {
     let bytes = std::fs::read(path)
         .map_err(|e| TaskError::new("io", format!("cannot read {}: {e}", path.display())))?;
     if !path.to_string_lossy().ends_with(".gz") {

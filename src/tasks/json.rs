@@ -32,6 +32,7 @@ pub fn cdxj_task() -> Task {
                 )
             })
             .collect(),
+        small_rust: &[],
         reference: "rust/serde-value",
         expected: |ds| super::expected(ds, "json/cdxj"),
         error_at: "line",
@@ -68,6 +69,7 @@ pub fn wat_task() -> Task {
                 )
             })
             .collect(),
+        small_rust: &[],
         reference: "rust/serde-value",
         expected: |ds| super::expected(ds, "json/wat"),
         error_at: "line",

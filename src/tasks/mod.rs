@@ -4,6 +4,7 @@
 
 pub mod decompress;
 pub mod emoji;
+pub mod glue;
 pub mod json;
 
 use crate::task::{RustRun, Summary, TaskError};
@@ -28,6 +29,9 @@ pub struct Task {
     pub baselines: Vec<(&'static str, Baseline)>,
     /// Rust implementations, the tier's pick first: (variant name, run).
     pub rust: Vec<(&'static str, RustRun)>,
+    /// Rust variants as slow as the slow Python tiers (`small`: timed on the small dataset,
+    /// capped in `check`), e.g. the naive emoji loop.
+    pub small_rust: &'static [&'static str],
     /// The expected summary for a user's own file comes from this variant (`tier/variant`).
     pub reference: &'static str,
     /// The expected summary of a generated dataset, from what its generator recorded.
@@ -94,6 +98,7 @@ pub fn all() -> Vec<Task> {
         json::cdxj_task(),
         json::wat_task(),
         emoji::task(),
+        glue::task(),
     ]
 }
 
