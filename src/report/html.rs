@@ -72,7 +72,14 @@ pub fn page(store: &Store, baseline: Option<&Store>, opts: &Options, generated: 
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>gluebench report</title><style>{CSS}</style></head><body>\n<header><h1>gluebench: when is Python's hot path as good as Rust?</h1>\
          <p>Generated {generated} from <code>{}</code>: {} rows from {} run(s).</p><nav>",
-        esc(&opts.results.display().to_string()),
+        // Relative to the project when inside it: the published page should not carry the
+        // absolute path of the machine that made it.
+        esc(&opts
+            .results
+            .strip_prefix(crate::bootstrap::root())
+            .unwrap_or(&opts.results)
+            .display()
+            .to_string()),
         store.rows.len(),
         store.runs.len()
     );
