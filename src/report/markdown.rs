@@ -69,12 +69,23 @@ pub fn render(store: &Store, baseline: Option<&Store>, opts: &Options, generated
         for regime in data.regimes(&task, &workload) {
             // One table per regime: "vs rust pick" is within a regime.
             let _ = writeln!(m, "\nOn `{regime}`:\n");
-            m += "| tier | variant | dataset | MB/s | ±CI | vs rust pick | flags |\n|---|---|---|---:|---:|---:|---|\n";
             let rust = data.pick(&task, &workload, &regime, "rust").map(tp);
             let mut rows: Vec<&Row> = data
                 .plain(&task, &workload)
                 .filter(|r| r.regime == regime)
                 .collect();
+            // Bytes read as MB/s; calls and imports as time per call or import.
+            let per_unit = rows
+                .first()
+                .filter(|r| !r.unit.ends_with("bytes"))
+                .map(|r| r.unit.trim_end_matches('s').to_string());
+            let head = per_unit
+                .as_ref()
+                .map_or("MB/s".to_string(), |u| format!("time per {u}"));
+            let _ = writeln!(
+                m,
+                "| tier | variant | dataset | {head} | ±CI | vs rust pick | flags |\n|---|---|---|---:|---:|---:|---|"
+            );
             rows.sort_by(|a, b| {
                 tp(b)
                     .total_cmp(&tp(a))
@@ -98,18 +109,30 @@ pub fn render(store: &Store, baseline: Option<&Store>, opts: &Options, generated
                             .map_or(String::new(), |e| format!(": {e}"))
                     ));
                 }
-                let ci = tp_ci(r)
-                    .filter(|_| measured)
-                    .map_or("–".into(), |(lo, hi)| {
-                        format!("±{}", num((hi - lo) / 2.0))
-                    });
+                let per = |ns: f64| ns / r.units.max(1) as f64;
+                let ci = match (&per_unit, r.median_lo_ns, r.median_hi_ns) {
+                    (Some(_), Some(lo), Some(hi)) if measured && r.samples > Some(1) => {
+                        format!("±{}", duration(per(hi - lo) / 2.0))
+                    }
+                    (Some(_), _, _) => "–".into(),
+                    (None, _, _) => tp_ci(r)
+                        .filter(|_| measured)
+                        .map_or("–".into(), |(lo, hi)| {
+                            format!("±{}", num((hi - lo) / 2.0))
+                        }),
+                };
+                let value = match (&per_unit, r.median_ns) {
+                    (_, _) if !measured => "–".into(),
+                    (Some(_), Some(ns)) => duration(per(ns)),
+                    _ => num(tp(r)),
+                };
                 let _ = writeln!(
                     m,
                     "| {} | {} | {} | {} | {ci} | {} | {} |",
                     r.tier,
                     cell(&r.variant),
                     cell(&r.dataset),
-                    if measured { num(tp(r)) } else { "–".into() },
+                    value,
                     match rust {
                         Some(x) if measured => num(tp(r) / x),
                         _ => "–".into(),
@@ -192,4 +215,15 @@ mod tests {
         assert!(splice("no markers", "x").unwrap_err().contains("marker"));
         assert!(splice(&format!("{END} {BEGIN}"), "x").is_err());
     }
+}
+
+/// Nanoseconds as `67.3 ns`, `1.25 ms`, `12.0 s`.
+fn duration(ns: f64) -> String {
+    let (v, unit) = match ns {
+        n if n < 1e3 => (n, "ns"),
+        n if n < 1e6 => (n / 1e3, "µs"),
+        n if n < 1e9 => (n / 1e6, "ms"),
+        n => (n / 1e9, "s"),
+    };
+    format!("{} {unit}", num(v))
 }
