@@ -79,7 +79,7 @@ pub fn section(data: &Data) -> String {
             "emoji",
             "emoji",
             "emoji",
-            ["pyo3/scanner-str", "pyo3/scanner-bytes", "rust/scanner"],
+            ["pyo3/scanner-bytes", "pyo3/scanner-str", "rust/scanner"],
         ),
     ] {
         let _ = writeln!(
