@@ -22,12 +22,22 @@ use std::time::{Instant, SystemTime};
 
 /// Our defaults; criterion's own command line (`--sample-size`, `--measurement-time`, …) is
 /// applied after this by `criterion_group!` and wins.
+///
+/// Criterion's per-benchmark plots are off unless `GLUEBENCH_CRITERION_PLOTS=1`: drawing them
+/// cost about 4 s per benchmark here (54.7 s against 4.2 s for 12 quick benchmarks), over half
+/// of a full run, and gluebench's own report (`reports/index.html`) is the overview. They are
+/// drawn after the analysis, never inside a measurement.
 pub fn config() -> Criterion {
     let s = Settings::from_env();
-    Criterion::default()
+    let c = Criterion::default()
         .warm_up_time(s.warm_up)
         .measurement_time(s.measurement)
-        .sample_size(s.samples)
+        .sample_size(s.samples);
+    if std::env::var("GLUEBENCH_CRITERION_PLOTS").is_ok_and(|v| v != "0") {
+        c
+    } else {
+        c.without_plots()
+    }
 }
 
 /// One benchmark to run: a baseline or a variant, on one dataset of one regime.
