@@ -118,7 +118,16 @@ impl Manifest {
             python_executable: String::new(),
             python_packages: BTreeMap::new(),
             git_commit: git(&["rev-parse", "HEAD"]).unwrap_or_else(|| "unknown".into()),
-            git_dirty: git(&["status", "--porcelain", "--untracked-files=no"])
+            // Changes to code, not to the results a run itself writes (reports/ is tracked:
+            // it holds the published example).
+            git_dirty: git(&[
+                "status",
+                "--porcelain",
+                "--untracked-files=no",
+                "--",
+                ".",
+                ":!reports",
+            ])
                 .is_some_and(|s| !s.is_empty()),
             generator_version: gluebench_datasets::GENERATOR_VERSION,
             datasets: BTreeMap::new(),
