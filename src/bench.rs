@@ -216,17 +216,27 @@ impl Regime {
     }
 }
 
+impl Regime {
+    /// A regime of one dataset: no small stand-in, every variant, no sweep.
+    pub fn single(dataset: &str) -> Regime {
+        Regime {
+            dataset: dataset.to_string(),
+            small: None,
+            picks_only: false,
+            sweep: "",
+            x: None,
+            cut: None,
+        }
+    }
+}
+
 /// The regimes of a task: its default dataset first, then its `more_datasets`, then the size
 /// sweep over prefixes of the default dataset (picks only).
 pub fn regimes(task: &Task) -> Vec<Regime> {
     let main = default_dataset(task);
     let mut out = vec![Regime {
-        dataset: main.clone(),
         small: Some(task.small_dataset.to_string()),
-        picks_only: false,
-        sweep: "",
-        x: None,
-        cut: None,
+        ..Regime::single(&main)
     }];
     out.extend(task.more_datasets.iter().map(|m| {
         // `wet-4m-d100`: a point of the emoji density sweep, 100 emoji per MB.
@@ -246,7 +256,7 @@ pub fn regimes(task: &Task) -> Vec<Regime> {
     }));
     if task.cut.is_some() {
         out.extend(SWEEP_SIZES.iter().map(|&size| Regime {
-            dataset: format!("{main}@{}", size_label(size)),
+            dataset: sweep_label(&main, size),
             small: None,
             picks_only: true,
             sweep: "size",
@@ -255,6 +265,11 @@ pub fn regimes(task: &Task) -> Vec<Regime> {
         }));
     }
     out
+}
+
+/// The dataset name of a size-sweep point: `wet-16m@64KiB`.
+pub fn sweep_label(source: &str, size: u64) -> String {
+    format!("{source}@{}", size_label(size))
 }
 
 /// `1024` -> `1KiB`, `16 << 20` -> `16MiB`.
@@ -268,40 +283,53 @@ pub fn size_label(n: u64) -> String {
     }
 }
 
-/// A size-sweep input: the task's cut of `full` (whole members or lines, at most `size`
-/// units), written to a file for the Python worker. Its expected summary is what the task's
-/// reference variant returns on it; the reference is first checked against the generator's
-/// expected summary of the whole dataset, so a wrong reference cannot vouch for a prefix.
-pub fn cut_input(task: &Task, full: &Input, size: u64, label: &str) -> Result<Input, String> {
-    let cut = task.cut.ok_or("this task has no size sweep")?;
-    let reference = task
-        .rust
+/// The size-sweep inputs of a task: the task's cut of `full` at each `(size, label)` (whole
+/// members or lines, at most `size` units), each written to a file for the Python worker. A
+/// cut's expected summary is what the task's reference variant returns on it; the reference is
+/// first checked, once, against the generator's expected summary of the whole dataset, so a
+/// wrong reference cannot vouch for a prefix.
+pub fn cut_inputs(
+    task: &Task,
+    full: &Input,
+    sizes: &[(u64, String)],
+) -> Vec<(String, Result<Input, String>)> {
+    let reference = (|| {
+        task.cut.ok_or("this task has no size sweep")?;
+        let run = task
+            .rust
+            .iter()
+            .find(|(name, _)| format!("rust/{name}") == task.reference)
+            .map(|(_, run)| run.clone())
+            .ok_or_else(|| format!("no rust reference {}", task.reference))?;
+        if let Some(expected) = &full.expected {
+            let (_, got) = run(&full.bytes).map_err(|e| e.message)?;
+            crate::task::compare(expected, &got).map_err(|d| {
+                format!(
+                    "the reference {} disagrees on {}: {d}",
+                    task.reference, full.label
+                )
+            })?;
+        }
+        Ok::<_, String>(run)
+    })();
+    sizes
         .iter()
-        .find(|(name, _)| format!("rust/{name}") == task.reference)
-        .map(|(_, run)| run.clone())
-        .ok_or_else(|| format!("no rust reference {}", task.reference))?;
-    if let Some(expected) = &full.expected {
-        let (_, got) = reference(&full.bytes).map_err(|e| e.message)?;
-        crate::task::compare(expected, &got).map_err(|d| {
-            format!(
-                "the reference {} disagrees on {}: {d}",
-                task.reference, full.label
-            )
-        })?;
-    }
-    let bytes = cut(&full.bytes, size);
-    let (_, summary) = reference(&bytes).map_err(|e| e.message)?;
-    let dir = crate::bootstrap::root().join("target/gluebench/inputs");
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let path = dir.join(format!("{}.{label}.cut", task.name.replace('/', "-")));
-    std::fs::write(&path, &bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    Ok(Input {
-        label: label.to_string(),
-        path,
-        bytes,
-        expected: Some(summary),
-        sha256: None,
-    })
+        .map(|(size, label)| {
+            let input = reference.clone().and_then(|run| {
+                let bytes = (task.cut.expect("checked above"))(&full.bytes, *size);
+                let (_, summary) = run(&bytes).map_err(|e| e.message)?;
+                let name = format!("{}.{label}.cut", task.name.replace('/', "-"));
+                Ok(Input {
+                    label: label.clone(),
+                    path: crate::session::worker_input(&name, &bytes)?,
+                    bytes,
+                    expected: Some(summary),
+                    sha256: None,
+                })
+            });
+            (label.clone(), input)
+        })
+        .collect()
 }
 
 /// Progress on stderr between benchmarks (criterion writes to stdout): `[k/n]`, elapsed, and
@@ -438,11 +466,7 @@ impl Recorder {
     /// Makes the row of a finished benchmark (or of one that could not run: `outcome` is the
     /// error) and writes it to the store.
     pub fn record(&mut self, m: Measured, outcome: Result<(), (String, String)>) {
-        let group = if self.workload == self.task {
-            self.task.clone()
-        } else {
-            format!("{}/{}", self.task, self.workload)
-        };
+        let group = results::group_name(&self.task, &self.workload);
         let estimates = outcome.as_ref().ok().and_then(|_| {
             read_estimates(
                 &group,
@@ -594,7 +618,7 @@ impl Recorder {
         let out = |s: String| crate::bootstrap::progress(&s);
         out(format!(
             "{} ({} per second, median of criterion samples; ± is the 95% CI of the median)",
-            self.rows.first().map_or(self.task.clone(), Row::group),
+            results::group_name(&self.task, &self.workload),
             self.unit
         ));
         for regime in regimes {
@@ -747,14 +771,7 @@ pub fn measure_imports(args: &Args, run: &Recorder) {
         )),
         Err(e) => Err(e.to_string()),
     };
-    let regime = Regime {
-        dataset: "standalone.rs".into(),
-        small: None,
-        picks_only: false,
-        sweep: "",
-        x: None,
-        cut: None,
-    };
+    let regime = Regime::single("standalone.rs");
     for (tier, variant) in ids {
         let times: Vec<f64> = match (&doc, variant) {
             (Ok(d), "first-import") => d["first_import_s"].as_f64().into_iter().collect(),

@@ -128,7 +128,7 @@ impl Manifest {
                 ".",
                 ":!reports",
             ])
-                .is_some_and(|s| !s.is_empty()),
+            .is_some_and(|s| !s.is_empty()),
             generator_version: gluebench_datasets::GENERATOR_VERSION,
             datasets: BTreeMap::new(),
         }

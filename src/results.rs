@@ -93,11 +93,7 @@ impl Row {
 
     /// `task/workload` as the benchmark group is named (`json/cdxj`, `emoji`).
     pub fn group(&self) -> String {
-        if self.workload == self.task {
-            self.task.clone()
-        } else {
-            format!("{}/{}", self.task, self.workload)
-        }
+        group_name(&self.task, &self.workload)
     }
 
     pub fn id(&self) -> String {
@@ -123,6 +119,16 @@ impl Row {
             }
             _ => None,
         };
+    }
+}
+
+/// The benchmark group of a task's workload: `json/cdxj`, or `emoji` when they are the same;
+/// the inverse of [`split_group`].
+pub fn group_name(task: &str, workload: &str) -> String {
+    if workload == task {
+        task.to_string()
+    } else {
+        format!("{task}/{workload}")
     }
 }
 
@@ -276,11 +282,12 @@ impl Store {
     }
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let tmp = path.with_extension(format!(
-        "{}.tmp",
-        path.extension().and_then(|e| e.to_str()).unwrap_or("")
-    ));
+/// Writes through a temporary file beside `path` and renames it into place, so a reader (or a
+/// crash) never sees half a file.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
     std::fs::write(&tmp, bytes).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
     std::fs::rename(&tmp, path).map_err(|e| format!("cannot replace {}: {e}", path.display()))
 }

@@ -59,13 +59,20 @@ impl Input {
 
 /// Writes the plain form of a transformed input once, for the Python worker to read.
 fn plain_copy(task: &Task, original: &std::path::Path, bytes: &[u8]) -> Result<PathBuf, String> {
-    let dir = crate::bootstrap::root().join("target/gluebench/inputs");
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let path = dir.join(format!(
+    let name = format!(
         "{}.{}.plain",
         file_name(original),
         task.name.replace('/', "-")
-    ));
+    );
+    worker_input(&name, bytes)
+}
+
+/// An input the Python worker reads from a file (it is handed paths, not bytes), written to
+/// `target/gluebench/inputs/NAME`.
+pub fn worker_input(name: &str, bytes: &[u8]) -> Result<PathBuf, String> {
+    let dir = crate::bootstrap::root().join("target/gluebench/inputs");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let path = dir.join(name);
     std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(path)
 }

@@ -264,11 +264,21 @@ fn load<'a>(
     regime: &Regime,
     dataset: &str,
 ) -> Result<&'a Input, String> {
-    if let Some((source, size)) = &regime.cut {
+    if let Some((source, _)) = &regime.cut {
         if !inputs.contains_key(dataset) {
-            let cut = load(inputs, task, &plain(source), source)
-                .and_then(|full| bench::cut_input(task, full, *size, dataset));
-            inputs.insert(dataset.to_string(), cut);
+            // Every size of the sweep at once: the reference is verified once per dataset.
+            let sizes: Vec<(u64, String)> = bench::SWEEP_SIZES
+                .iter()
+                .map(|&s| (s, bench::sweep_label(source, s)))
+                .collect();
+            let cuts = match load(inputs, task, &Regime::single(source), source) {
+                Ok(full) => bench::cut_inputs(task, full, &sizes),
+                Err(e) => sizes
+                    .into_iter()
+                    .map(|(_, l)| (l, Err(e.clone())))
+                    .collect(),
+            };
+            inputs.extend(cuts);
         }
     }
     inputs
@@ -276,15 +286,4 @@ fn load<'a>(
         .or_insert_with(|| Input::dataset(task, dataset))
         .as_ref()
         .map_err(Clone::clone)
-}
-
-fn plain(dataset: &str) -> Regime {
-    Regime {
-        dataset: dataset.to_string(),
-        small: None,
-        picks_only: false,
-        sweep: "",
-        x: None,
-        cut: None,
-    }
 }

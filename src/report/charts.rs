@@ -7,7 +7,8 @@
 
 use super::fit::Fit;
 use super::tier_color;
-use plotters::coord::ranged1d::SegmentValue;
+use plotters::coord::ranged1d::{SegmentValue, SegmentedCoord};
+use plotters::coord::types::RangedCoordusize;
 use plotters::prelude::*;
 
 const WIDTH: u32 = 900;
@@ -68,6 +69,58 @@ fn svg(
     }
 }
 
+/// The two charts with one row per label: the headline's dots, a regime's bars.
+#[derive(Clone, Copy, PartialEq)]
+enum Rows {
+    Headline,
+    Bars,
+}
+
+type RowChart<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<LogCoord<f64>, SegmentedCoord<RangedCoordusize>>>;
+
+/// A chart with one row per label (the first at the top) on a log throughput axis from `lo`
+/// to `hi`, its mesh drawn: what the headline and the bar charts share.
+fn row_chart<'a, 'b>(
+    root: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    labels: &[&str],
+    (lo, hi): (f64, f64),
+    unit: &str,
+    kind: Rows,
+) -> Result<RowChart<'a, 'b>, String> {
+    let n = labels.len().max(1);
+    let (label_width, label_size) = match kind {
+        Rows::Headline => (260, 13),
+        Rows::Bars => (300, 12),
+    };
+    let mut chart = ChartBuilder::on(root)
+        .margin(12)
+        .margin_right(36)
+        .x_label_area_size(40)
+        .y_label_area_size(label_width)
+        .build_cartesian_2d((lo..hi).log_scale(), (0..n - 1).into_segmented())
+        .map_err(|e| e.to_string())?;
+    let label = |v: &SegmentValue<usize>| match v {
+        SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => labels
+            .get(n - 1 - (*i).min(n - 1))
+            .map_or(String::new(), |l| l.to_string()),
+        SegmentValue::Last => String::new(),
+    };
+    let mut mesh = chart.configure_mesh();
+    mesh.y_labels(n)
+        .y_label_formatter(&label)
+        .x_label_formatter(&|v| log_label(*v))
+        .x_desc(unit)
+        .label_style((FONT, label_size))
+        .axis_desc_style((FONT, 14));
+    if kind == Rows::Headline {
+        // The paved/unpaved bands carry the rows; light grid lines would cross them.
+        mesh.light_line_style(WHITE.mix(0.0));
+    }
+    mesh.draw().map_err(|e| e.to_string())?;
+    Ok(chart)
+}
+
 /// One row of the headline chart: a regime, its class, and each tier's pick.
 pub struct DotRow {
     pub label: String,
@@ -81,30 +134,8 @@ pub fn dots(rows: &[DotRow], unit: &str) -> String {
     let n = rows.len().max(1);
     let (lo, hi) = decades(rows.iter().flat_map(|r| r.points.iter().map(|p| p.1)));
     svg(70 + 34 * n as u32, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin(12)
-            .margin_right(36)
-            .x_label_area_size(40)
-            .y_label_area_size(260)
-            .build_cartesian_2d((lo..hi).log_scale(), (0..n - 1).into_segmented())
-            .map_err(|e| e.to_string())?;
-        let label = |v: &SegmentValue<usize>| match v {
-            SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => rows
-                .get(n - 1 - (*i).min(n - 1))
-                .map_or(String::new(), |r| r.label.clone()),
-            SegmentValue::Last => String::new(),
-        };
-        chart
-            .configure_mesh()
-            .y_labels(n)
-            .y_label_formatter(&label)
-            .x_label_formatter(&|v| log_label(*v))
-            .x_desc(unit)
-            .label_style((FONT, 13))
-            .axis_desc_style((FONT, 14))
-            .light_line_style(WHITE.mix(0.0))
-            .draw()
-            .map_err(|e| e.to_string())?;
+        let labels: Vec<&str> = rows.iter().map(|r| r.label.as_str()).collect();
+        let mut chart = row_chart(root, &labels, (lo, hi), unit, Rows::Headline)?;
         let bands = rows.iter().enumerate().map(|(k, r)| {
             let i = n - 1 - k;
             let fill = if r.paved {
@@ -150,29 +181,8 @@ pub fn bars(bars: &[Bar], unit: &str) -> String {
             .flatten(),
     );
     svg(60 + 24 * n as u32, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin(12)
-            .margin_right(36)
-            .x_label_area_size(40)
-            .y_label_area_size(300)
-            .build_cartesian_2d((lo..hi).log_scale(), (0..n - 1).into_segmented())
-            .map_err(|e| e.to_string())?;
-        let label = |v: &SegmentValue<usize>| match v {
-            SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => bars
-                .get(n - 1 - (*i).min(n - 1))
-                .map_or(String::new(), |b| b.label.clone()),
-            SegmentValue::Last => String::new(),
-        };
-        chart
-            .configure_mesh()
-            .y_labels(n)
-            .y_label_formatter(&label)
-            .x_label_formatter(&|v| log_label(*v))
-            .x_desc(unit)
-            .label_style((FONT, 12))
-            .axis_desc_style((FONT, 14))
-            .draw()
-            .map_err(|e| e.to_string())?;
+        let labels: Vec<&str> = bars.iter().map(|b| b.label.as_str()).collect();
+        let mut chart = row_chart(root, &labels, (lo, hi), unit, Rows::Bars)?;
         let rects = bars.iter().enumerate().map(|(k, b)| {
             let i = n - 1 - k;
             let mut r = Rectangle::new(

@@ -203,6 +203,17 @@ pub fn splice(text: &str, md: &str) -> Result<String, String> {
     ))
 }
 
+/// Nanoseconds as `67.3 ns`, `1.25 ms`, `12.0 s`.
+fn duration(ns: f64) -> String {
+    let (v, unit) = match ns {
+        n if n < 1e3 => (n, "ns"),
+        n if n < 1e6 => (n / 1e3, "µs"),
+        n if n < 1e9 => (n / 1e6, "ms"),
+        n => (n / 1e9, "s"),
+    };
+    format!("{} {unit}", num(v))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,15 +226,4 @@ mod tests {
         assert!(splice("no markers", "x").unwrap_err().contains("marker"));
         assert!(splice(&format!("{END} {BEGIN}"), "x").is_err());
     }
-}
-
-/// Nanoseconds as `67.3 ns`, `1.25 ms`, `12.0 s`.
-fn duration(ns: f64) -> String {
-    let (v, unit) = match ns {
-        n if n < 1e3 => (n, "ns"),
-        n if n < 1e6 => (n / 1e3, "µs"),
-        n if n < 1e9 => (n / 1e6, "ms"),
-        n => (n / 1e9, "s"),
-    };
-    format!("{} {unit}", num(v))
 }

@@ -19,7 +19,7 @@ pub mod tasks;
 pub mod tutorial;
 pub mod verdicts;
 
-use crate::results::{Row, Store};
+use crate::results::{write_atomically, Row, Store};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -340,16 +340,6 @@ fn same_file(a: &Path, b: &Path) -> bool {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     }
-}
-
-/// Writes through a temporary file in the same directory and renames it into place, so a
-/// reader (or a crash) never sees half a page.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| format!("cannot replace {}: {e}", path.display()))
 }
 
 /// A measured row of `mbps` on dataset `d`, for the unit tests.

@@ -9,7 +9,7 @@
 //! samples), cross-checked against the last per-format table we could read (CC-MAIN-2016-40),
 //! scaled by pages. The page says all of this next to the numbers.
 
-use super::tutorial::escape;
+use super::esc as escape;
 use crate::results::{Row, Store};
 use std::fmt::Write as _;
 

@@ -5,6 +5,7 @@
 //! Highlighting is done here by a small tokenizer for Python and Rust, so the page needs no
 //! script, font or stylesheet from anywhere else.
 
+use super::esc as escape;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -451,21 +452,6 @@ fn number(s: &str) -> usize {
         }
     }
     j
-}
-
-/// Escapes text for HTML content and attribute values.
-pub(crate) fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 const STYLE: &str = "<style>
