@@ -110,7 +110,7 @@ struct Pending {
 
 fn pending(recs: &PageRecords, members: &[Member; 3]) -> Pending {
     let page = &recs.page;
-    let f = &recs.fetch;
+    let f = &recs.capture;
     let length = members[1].len;
     let filename = crawl::segment_cc_path(recs.seed, crawl::segment_of(page.index));
     let ts = crate::warc::warc_date(page.fetch_unix).replace(['-', ':', 'T', 'Z'], "");

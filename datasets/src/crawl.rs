@@ -8,7 +8,7 @@
 //! strictly in page order together with each member's offset in its segment file; the output
 //! never depends on the thread count.
 
-use crate::fetch::{cld2_language, Fetch, ServerKind};
+use crate::capture::{cld2_language, Capture, ServerKind};
 use crate::html::{self, HtmlMeta};
 use crate::page::{format_uuid, Corpus, Page, RecordKind};
 use crate::prng::{derive, Rng};
@@ -200,7 +200,7 @@ pub struct PageRecords {
     /// The corpus seed.
     pub seed: u64,
     pub page: Page,
-    pub fetch: Fetch,
+    pub capture: Capture,
     pub request: Record,
     pub response: Record,
     pub metadata: Record,
@@ -246,7 +246,7 @@ fn redirect_target(page: &Page, kind: u8, rng: &mut Rng) -> String {
                 0 => format!("https://{host}/?p={n}"),
                 1 => format!(
                     "https://{host}/{}/",
-                    crate::fetch::html_lang(page.languages.first().copied().unwrap_or("eng"))
+                    crate::capture::html_lang(page.languages.first().copied().unwrap_or("eng"))
                 ),
                 _ => format!("https://{host}/archives/{n}"),
             }
@@ -257,18 +257,18 @@ fn redirect_target(page: &Page, kind: u8, rng: &mut Rng) -> String {
 /// The response payload and, for HTML, its extraction record.
 fn payload(
     page: &Page,
-    fetch: &Fetch,
+    capture: &Capture,
     corpus: &Corpus,
     location: Option<&str>,
     rng: &mut Rng,
 ) -> (Vec<u8>, Option<HtmlMeta>) {
-    if fetch.status != 200 {
-        let d = html::render_error(page, fetch, corpus, location);
+    if capture.status != 200 {
+        let d = html::render_error(page, capture, corpus, location);
         return (d.html.into_bytes(), Some(d.meta));
     }
-    match fetch.mime {
+    match capture.mime {
         "text/html" | "application/xhtml+xml" => {
-            let d = html::render_page(page, fetch, corpus);
+            let d = html::render_page(page, capture, corpus);
             (d.html.into_bytes(), Some(d.meta))
         }
         "text/plain" => (page.text.clone().into_bytes(), None),
@@ -326,7 +326,7 @@ fn rss_body(page: &Page, rng: &mut Rng) -> String {
         s,
         "</description>\n\t<lastBuildDate>{}</lastBuildDate>\n\t<language>{}</language>\n",
         warc::http_date(page.fetch_unix).replace("GMT", "+0000"),
-        crate::fetch::html_lang(page.languages.first().copied().unwrap_or("eng"))
+        crate::capture::html_lang(page.languages.first().copied().unwrap_or("eng"))
     );
     let mut t = page.fetch_unix;
     for b in page
@@ -449,25 +449,25 @@ fn jpeg_body(rng: &mut Rng) -> Vec<u8> {
 /// crawler's rewriting.
 fn server_headers(
     page: &Page,
-    fetch: &Fetch,
+    capture: &Capture,
     payload_len: usize,
     location: Option<&str>,
     rng: &mut Rng,
 ) -> Vec<(&'static str, String)> {
     let date = warc::http_date(page.fetch_unix.saturating_sub(rng.below(2)));
-    let ctype = match fetch.charset_param {
-        Some(cs) => format!("{}; charset={cs}", fetch.mime),
-        None => fetch.mime.to_string(),
+    let ctype = match capture.charset_param {
+        Some(cs) => format!("{}; charset={cs}", capture.mime),
+        None => capture.mime.to_string(),
     };
-    let server = fetch.server.clone();
+    let server = capture.server.clone();
     let https = page.url.starts_with("https");
     let host = page.host().to_string();
     let mut h: Vec<(&'static str, String)> = Vec::new();
     let mut optional: Vec<(&'static str, String)> = Vec::new();
-    if let Some(p) = &fetch.powered_by {
+    if let Some(p) = &capture.powered_by {
         optional.push(("X-Powered-By", p.clone()));
     }
-    if fetch.status == 200 && rng.chance(0.3) {
+    if capture.status == 200 && rng.chance(0.3) {
         let n = rng.range(1, 3);
         for _ in 0..n {
             let c = match rng.below(5) {
@@ -495,7 +495,7 @@ fn server_headers(
             optional.push(("Set-Cookie", c));
         }
     }
-    if fetch.status == 200 && rng.chance(0.5) {
+    if capture.status == 200 && rng.chance(0.5) {
         let cc = [
             "max-age=0, private, must-revalidate",
             "no-cache",
@@ -510,9 +510,9 @@ fn server_headers(
             optional.push(("Expires", "Thu, 19 Nov 1981 08:52:00 GMT".to_string()));
         }
     }
-    if fetch.status == 200
-        && fetch.cms == crate::fetch::Cms::WordPress
-        && fetch.is_html()
+    if capture.status == 200
+        && capture.cms == crate::capture::Cms::WordPress
+        && capture.is_html()
         && rng.chance(0.7)
     {
         let (scheme, _) = page.url.split_once("://").unwrap_or(("https", ""));
@@ -521,13 +521,13 @@ fn server_headers(
             format!("<{scheme}://{host}/wp-json/>; rel=\"https://api.w.org/\""),
         ));
     }
-    if fetch.status == 200 && rng.chance(0.4) {
+    if capture.status == 200 && rng.chance(0.4) {
         optional.push((
             "Last-Modified",
             warc::http_date(page.fetch_unix - rng.below(400 * 86_400)),
         ));
     }
-    if fetch.status == 200 && rng.chance(0.3) {
+    if capture.status == 200 && rng.chance(0.3) {
         optional.push((
             "ETag",
             format!("\"{}-{}\"", hex_token(rng, 8), hex_token(rng, 13)),
@@ -556,16 +556,18 @@ fn server_headers(
             "strict-origin-when-cross-origin".to_string(),
         ));
     }
-    let len_or_chunked = if fetch.chunked && !fetch.http2 {
+    let len_or_chunked = if capture.chunked && !capture.http2 {
         ("Transfer-Encoding", "chunked".to_string())
     } else {
         ("Content-Length", payload_len.to_string())
     };
-    let vary = fetch.gzip || rng.chance(0.3);
-    let keep_alive = !fetch.http2 && rng.chance(0.7);
+    let vary = capture.gzip || rng.chance(0.3);
+    let keep_alive = !capture.http2 && rng.chance(0.7);
     let loc = location.map(|l| ("Location", l.to_string()));
-    let enc = fetch.gzip.then(|| ("Content-Encoding", "gzip".to_string()));
-    match fetch.server_kind {
+    let enc = capture
+        .gzip
+        .then(|| ("Content-Encoding", "gzip".to_string()));
+    match capture.server_kind {
         ServerKind::Nginx | ServerKind::OpenResty | ServerKind::Other | ServerKind::None => {
             if let Some(s) = server {
                 h.push(("Server", s));
@@ -710,14 +712,14 @@ fn b64_token(rng: &mut Rng, n: usize) -> String {
 /// appended as `Content-Length` when the body was transformed.
 fn recorded_headers(
     sent: Vec<(&'static str, String)>,
-    fetch: &Fetch,
+    capture: &Capture,
     payload_len: usize,
     original_len: usize,
 ) -> Vec<(String, String)> {
-    let transformed = fetch.gzip || sent.iter().any(|(k, _)| *k == "Transfer-Encoding");
+    let transformed = capture.gzip || sent.iter().any(|(k, _)| *k == "Transfer-Encoding");
     let mut out = Vec::with_capacity(sent.len() + 1);
     for (name, value) in sent {
-        let shown = if fetch.http2 {
+        let shown = if capture.http2 {
             name.to_ascii_lowercase()
         } else {
             name.to_string()
@@ -785,11 +787,11 @@ fn cld2_json(page: &Page) -> String {
 /// Renders all records of page `index` (uncompressed).
 pub fn render(corpus: &Corpus, index: u64) -> PageRecords {
     let page = Page::generate(corpus, index);
-    let fetch = Fetch::of(corpus, index);
+    let capture = Capture::of(corpus, index);
     let seg = segment_of(index);
     let info_id = warcinfo_id(corpus.seed, seg);
-    let mut rng = Rng::new(derive(&[fetch.seed, TAG_BODY]));
-    let mut hrng = Rng::new(derive(&[fetch.seed, TAG_HEADERS]));
+    let mut rng = Rng::new(derive(&[capture.seed, TAG_BODY]));
+    let mut hrng = Rng::new(derive(&[capture.seed, TAG_HEADERS]));
     let date = warc::warc_date(page.fetch_unix);
     let ip = format!(
         "{}.{}.{}.{}",
@@ -842,21 +844,21 @@ pub fn render(corpus: &Corpus, index: u64) -> PageRecords {
     );
 
     // Response.
-    let location = fetch
+    let location = capture
         .is_redirect()
-        .then(|| redirect_target(&page, fetch.redirect_kind, &mut rng));
-    let (mut body, html) = payload(&page, &fetch, corpus, location.as_deref(), &mut rng);
+        .then(|| redirect_target(&page, capture.redirect_kind, &mut rng));
+    let (mut body, html) = payload(&page, &capture, corpus, location.as_deref(), &mut rng);
     let full_len = body.len();
     let truncated = body.len() > MAX_PAYLOAD;
     body.truncate(MAX_PAYLOAD);
-    let sent = server_headers(&page, &fetch, full_len, location.as_deref(), &mut hrng);
-    let original_len = if fetch.gzip {
+    let sent = server_headers(&page, &capture, full_len, location.as_deref(), &mut hrng);
+    let original_len = if capture.gzip {
         (full_len * 2 / 7).max(20)
     } else {
         full_len
     };
-    let headers = recorded_headers(sent, &fetch, body.len(), original_len);
-    let mut block = format!("HTTP/1.1 {} {}\r\n", fetch.status, fetch.reason).into_bytes();
+    let headers = recorded_headers(sent, &capture, body.len(), original_len);
+    let mut block = format!("HTTP/1.1 {} {}\r\n", capture.status, capture.reason).into_bytes();
     for (k, v) in &headers {
         block.extend_from_slice(k.as_bytes());
         block.extend_from_slice(b": ");
@@ -883,15 +885,15 @@ pub fn render(corpus: &Corpus, index: u64) -> PageRecords {
     }
     wh.push(("WARC-Payload-Digest", payload_digest.clone()));
     wh.push(("WARC-Block-Digest", warc::sha1_digest(&block)));
-    wh.push(("WARC-Identified-Payload-Type", fetch.mime_detected.into()));
+    wh.push(("WARC-Identified-Payload-Type", capture.mime_detected.into()));
     let response = record(wh, &block);
 
     // Metadata.
     let mut meta_fields: Vec<(&'static str, String)> =
-        vec![("fetchTimeMs", fetch.fetch_ms.to_string())];
-    if let Some(cs) = fetch.charset_detected() {
+        vec![("fetchTimeMs", capture.fetch_ms.to_string())];
+    if let Some(cs) = capture.charset_detected() {
         meta_fields.push(("charset-detected", cs.into()));
-        if fetch.is_html() || fetch.mime == "text/plain" {
+        if capture.is_html() || capture.mime == "text/plain" {
             meta_fields.push(("languages-cld2", cld2_json(&page)));
         }
     }
@@ -917,8 +919,8 @@ pub fn render(corpus: &Corpus, index: u64) -> PageRecords {
         seed: corpus.seed,
         http: Http {
             version: "HTTP/1.1",
-            status: fetch.status,
-            reason: fetch.reason,
+            status: capture.status,
+            reason: capture.reason,
             headers,
             head_len,
             payload_len: body.len(),
@@ -933,7 +935,7 @@ pub fn render(corpus: &Corpus, index: u64) -> PageRecords {
             head_len: req_head_len,
         },
         page,
-        fetch,
+        capture,
         request,
         response,
         metadata,

@@ -12,7 +12,7 @@
 //! use, `Links[{path, url, ..., text}]` in document order; see `ExtractingParseObserver`), so the
 //! WAT documents agree with the HTML without parsing it.
 
-use crate::fetch::{html_lang, Cms, Fetch};
+use crate::capture::{html_lang, Capture, Cms};
 use crate::page::{ascii_slug, percent_encode, BlockKind, Corpus, Page, PageKind, EN_MONTHS};
 use crate::prng::{derive, Rng};
 use crate::text::{Writer, LANGUAGES};
@@ -427,7 +427,7 @@ const SOCIAL: &[(&str, &str)] = &[
 /// Per-page rendering state.
 struct Ctx<'a> {
     page: &'a Page,
-    fetch: &'a Fetch,
+    capture: &'a Capture,
     corpus: &'a Corpus,
     rng: Rng,
     /// Page-language phrases for boilerplate (widget titles, categories, alt texts).
@@ -528,7 +528,7 @@ impl Ctx<'_> {
         let y = 2016 + self.rng.below(9);
         let m = 1 + self.rng.below(12);
         let ext = ["jpg", "jpg", "jpg", "png", "webp"][self.rng.index(5)];
-        let url = match self.fetch.cms {
+        let url = match self.capture.cms {
             Cms::WordPress => format!(
                 "{}/wp-content/uploads/{y}/{m:02}/{slug}-{w}x{h}.{ext}",
                 self.base
@@ -564,8 +564,8 @@ fn split_url(url: &str) -> (String, String) {
 }
 
 /// Renders the HTML of a successful HTML response.
-pub fn render_page(page: &Page, fetch: &Fetch, corpus: &Corpus) -> Doc {
-    let mut cx = context(page, fetch, corpus);
+pub fn render_page(page: &Page, capture: &Capture, corpus: &Corpus) -> Doc {
+    let mut cx = context(page, capture, corpus);
     let mut d = Doc {
         html: String::with_capacity(page.text.len() * 3 + 16 * 1024),
         meta: HtmlMeta::default(),
@@ -575,21 +575,21 @@ pub fn render_page(page: &Page, fetch: &Fetch, corpus: &Corpus) -> Doc {
     d
 }
 
-fn context<'a>(page: &'a Page, fetch: &'a Fetch, corpus: &'a Corpus) -> Ctx<'a> {
-    let mut rng = Rng::new(derive(&[fetch.seed, TAG_HTML]));
+fn context<'a>(page: &'a Page, capture: &'a Capture, corpus: &'a Corpus) -> Ctx<'a> {
+    let mut rng = Rng::new(derive(&[capture.seed, TAG_HTML]));
     let words = Writer::new(
         page.lang_indices[0],
-        Rng::new(derive(&[fetch.seed, TAG_HTML_WORDS])),
+        Rng::new(derive(&[capture.seed, TAG_HTML_WORDS])),
     );
     let (base, host) = split_url(&page.url);
-    let absolute = match fetch.cms {
+    let absolute = match capture.cms {
         Cms::WordPress | Cms::Shopify => true,
         Cms::Static => false,
         _ => rng.chance(0.3),
     };
     let code = LANGUAGES[page.lang_indices[0]].code;
     let two = html_lang(code);
-    let lang = if fetch.cms == Cms::WordPress || rng.chance(0.3) {
+    let lang = if capture.cms == Cms::WordPress || rng.chance(0.3) {
         let region = match two {
             "en" => ["US", "US", "GB", "AU"][rng.index(4)],
             "pt" => "BR",
@@ -621,7 +621,7 @@ fn context<'a>(page: &'a Page, fetch: &'a Fetch, corpus: &'a Corpus) -> Ctx<'a> 
         h.split('.').next().unwrap_or(h).to_string()
     };
     let (y, m, _) = crate::page::civil_from_days((page.fetch_unix / 86_400) as i64);
-    let wrap = match (fetch.cms, rng.below(100)) {
+    let wrap = match (capture.cms, rng.below(100)) {
         (Cms::WordPress, 0..=39) => Wrap::Elementor,
         (Cms::Custom, 0..=34) => Wrap::Bootstrap,
         (Cms::Custom, 35..=54) => Wrap::Tailwind,
@@ -630,7 +630,7 @@ fn context<'a>(page: &'a Page, fetch: &'a Fetch, corpus: &'a Corpus) -> Ctx<'a> 
     };
     Ctx {
         page,
-        fetch,
+        capture,
         corpus,
         rng,
         words,
@@ -638,7 +638,7 @@ fn context<'a>(page: &'a Page, fetch: &'a Fetch, corpus: &'a Corpus) -> Ctx<'a> 
         base,
         host,
         absolute,
-        xhtml: fetch.xhtml,
+        xhtml: capture.xhtml,
         lang,
         site_slug,
         year: y as u64,
@@ -670,7 +670,7 @@ fn head(cx: &mut Ctx, d: &mut Doc, minimal: bool) {
         d.raw("<!DOCTYPE html>\n");
         if cx.rng.chance(0.8) {
             let lang = cx.lang.clone();
-            if cx.fetch.cms == Cms::Custom && cx.rng.chance(0.3) {
+            if cx.capture.cms == Cms::Custom && cx.rng.chance(0.3) {
                 d.html_open(&[("lang", &lang), ("class", "no-js")]);
             } else {
                 d.html_open(&[("lang", &lang)]);
@@ -706,7 +706,7 @@ fn head(cx: &mut Ctx, d: &mut Doc, minimal: bool) {
     );
     let title = cx.page.title.clone();
     let desc = description(cx.page);
-    let wp = cx.fetch.cms == Cms::WordPress;
+    let wp = cx.capture.cms == Cms::WordPress;
     if wp && cx.rng.chance(0.6) {
         d.meta(
             &[
@@ -771,7 +771,7 @@ fn head(cx: &mut Ctx, d: &mut Doc, minimal: bool) {
             d.meta(&[("name", "twitter:site"), ("content", &handle)], x);
         }
     }
-    match cx.fetch.cms {
+    match cx.capture.cms {
         Cms::WordPress => {
             let v = [
                 "6.5.3", "6.5.2", "6.4.4", "6.4.3", "6.3.4", "6.2.5", "5.9.9",
@@ -840,7 +840,7 @@ fn head(cx: &mut Ctx, d: &mut Doc, minimal: bool) {
     let css_first = cx.rng.index(8);
     let theme = THEMES[cx.rng.index(THEMES.len())];
     for k in 0..n_css {
-        let href = match cx.fetch.cms {
+        let href = match cx.capture.cms {
             Cms::WordPress => {
                 let plugin = [
                     "contact-form-7",
@@ -1244,7 +1244,7 @@ fn json_ld(cx: &mut Ctx, desc: &str) -> String {
 /// A nav `<li>` in the CMS's markup.
 fn nav_item(cx: &mut Ctx, d: &mut Doc, text: &str, path: &str) {
     let href = cx.href(path);
-    match cx.fetch.cms {
+    match cx.capture.cms {
         Cms::WordPress => {
             cx.next_menu_id += 1 + cx.rng.below(3);
             let id = cx.next_menu_id;
@@ -1398,7 +1398,7 @@ fn header(cx: &mut Ctx, d: &mut Doc) {
     }
     d.raw("<div class=\"container header-inner\">\n<div class=\"site-branding\">\n");
     let slug = cx.site_slug.clone();
-    let logo = match cx.fetch.cms {
+    let logo = match cx.capture.cms {
         Cms::WordPress => format!(
             "{}/wp-content/uploads/{}/{:02}/{slug}-logo.png",
             cx.base,
@@ -1492,7 +1492,7 @@ fn search_form(cx: &mut Ctx, d: &mut Doc) {
 }
 
 fn body(cx: &mut Ctx, d: &mut Doc) {
-    let body_class = match cx.fetch.cms {
+    let body_class = match cx.capture.cms {
         Cms::WordPress => format!(
             "post-template-default single single-post postid-{} single-format-standard wp-custom-logo wp-embed-responsive {}",
             cx.rng.range(10, 40_000),
@@ -1526,7 +1526,7 @@ fn body(cx: &mut Ctx, d: &mut Doc) {
     d.raw("<div id=\"content\" class=\"site-content\">\n<div class=\"container\">\n<div class=\"row\">\n<main id=\"main\" class=\"site-main col-md-8\">\n");
     content(cx, d);
     d.raw("</main>\n");
-    if cx.fetch.cms != Cms::Static && cx.rng.chance(0.6) {
+    if cx.capture.cms != Cms::Static && cx.rng.chance(0.6) {
         sidebar(cx, d);
     }
     d.raw("</div>\n</div>\n</div>\n");
@@ -1722,7 +1722,7 @@ fn content(cx: &mut Ctx, d: &mut Doc) {
     if cx.rng.chance(0.35) {
         share_buttons(cx, d);
     }
-    if cx.fetch.cms == Cms::WordPress && cx.rng.chance(0.6) {
+    if cx.capture.cms == Cms::WordPress && cx.rng.chance(0.6) {
         d.raw("<nav class=\"navigation post-navigation\" aria-label=\"Posts\"><div class=\"nav-links\">");
         for (i, (url, heading)) in other_pages(cx, 2).into_iter().enumerate() {
             let rel = if i == 0 { "prev" } else { "next" };
@@ -1736,7 +1736,7 @@ fn content(cx: &mut Ctx, d: &mut Doc) {
         }
         d.raw("</div></nav>\n");
     }
-    if cx.fetch.cms == Cms::WordPress && cx.rng.chance(0.3) {
+    if cx.capture.cms == Cms::WordPress && cx.rng.chance(0.3) {
         comment_form(cx, d, x);
     }
     d.raw("</article>\n");
@@ -1912,7 +1912,7 @@ fn figure(cx: &mut Ctx, d: &mut Doc) {
     d.raw("<figure class=\"wp-block-image size-large\">");
     let (ws, hs) = (w.to_string(), h.to_string());
     let class = format!("wp-image-{id}");
-    if cx.fetch.cms == Cms::WordPress {
+    if cx.capture.cms == Cms::WordPress {
         let stem = src
             .rsplit_once('-')
             .map_or(src.as_str(), |p| p.0)
@@ -2232,7 +2232,7 @@ fn footer(cx: &mut Ctx, d: &mut Doc) {
         nav_menu(cx, d, &menu, "footer-menu");
         d.raw("</nav>\n");
     }
-    if cx.fetch.cms != Cms::Static && cx.rng.chance(0.75) {
+    if cx.capture.cms != Cms::Static && cx.rng.chance(0.75) {
         footer_columns(cx, d);
     }
     if cx.rng.chance(0.6) {
@@ -2279,7 +2279,7 @@ fn footer(cx: &mut Ctx, d: &mut Doc) {
         d.text(l);
         d.raw("</p>\n");
     }
-    match cx.fetch.cms {
+    match cx.capture.cms {
         Cms::WordPress if cx.rng.chance(0.5) => {
             d.raw("<span class=\"powered\">");
             d.a(
@@ -2315,7 +2315,7 @@ fn footer(cx: &mut Ctx, d: &mut Doc) {
 
 fn scripts_at_end(cx: &mut Ctx, d: &mut Doc) {
     let base = cx.base.clone();
-    if cx.fetch.cms == Cms::Custom && cx.rng.chance(0.15) {
+    if cx.capture.cms == Cms::Custom && cx.rng.chance(0.15) {
         // Server-rendered apps ship their page data again as JSON.
         let page = cx.page;
         let mut j = String::with_capacity(page.text.len() * 2);
@@ -2346,7 +2346,7 @@ fn scripts_at_end(cx: &mut Ctx, d: &mut Doc) {
     }
     let n = cx.rng.range(1, 8);
     for _ in 0..n {
-        let src = match cx.fetch.cms {
+        let src = match cx.capture.cms {
             Cms::WordPress => {
                 let plugin = [
                     "contact-form-7",
@@ -2411,13 +2411,18 @@ fn scripts_at_end(cx: &mut Ctx, d: &mut Doc) {
 
 /// The body of a non-200 HTML response (redirect, 404, 403, 5xx) and what the extractor finds
 /// in it. `location` is the redirect target. An empty body is possible (many redirects).
-pub fn render_error(page: &Page, fetch: &Fetch, corpus: &Corpus, location: Option<&str>) -> Doc {
-    let mut cx = context(page, fetch, corpus);
+pub fn render_error(
+    page: &Page,
+    capture: &Capture,
+    corpus: &Corpus,
+    location: Option<&str>,
+) -> Doc {
+    let mut cx = context(page, capture, corpus);
     let mut d = Doc::default();
-    let status = fetch.status;
-    let reason = fetch.reason;
+    let status = capture.status;
+    let reason = capture.reason;
     // CMS-rendered "not found" pages are whole pages with the site's template.
-    if status == 404 && fetch.cms != Cms::Static && cx.rng.chance(0.5) {
+    if status == 404 && capture.cms != Cms::Static && cx.rng.chance(0.5) {
         cx.xhtml = false;
         let heading = label(
             &mut cx,
@@ -2446,14 +2451,14 @@ pub fn render_error(page: &Page, fetch: &Fetch, corpus: &Corpus, location: Optio
         return d;
     }
     if location.is_some()
-        && (fetch.server_kind == crate::fetch::ServerKind::Cloudflare || cx.rng.chance(0.3))
+        && (capture.server_kind == crate::capture::ServerKind::Cloudflare || cx.rng.chance(0.3))
     {
         return d; // empty body
     }
-    let server = fetch.server.clone().unwrap_or_default();
+    let server = capture.server.clone().unwrap_or_default();
     let title = format!("{status} {reason}");
-    match fetch.server_kind {
-        crate::fetch::ServerKind::Apache => {
+    match capture.server_kind {
+        crate::capture::ServerKind::Apache => {
             d.raw("<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n");
             d.title(&title);
             d.raw("</head><body>\n<h1>");
@@ -2488,7 +2493,7 @@ pub fn render_error(page: &Page, fetch: &Fetch, corpus: &Corpus, location: Optio
             }
             d.raw("</body></html>\n");
         }
-        crate::fetch::ServerKind::Iis if location.is_some() => {
+        crate::capture::ServerKind::Iis if location.is_some() => {
             d.raw("<head>");
             d.title("Document Moved");
             d.raw("</head>\n<body><h1>Object Moved</h1>This document may be found ");

@@ -3,7 +3,7 @@
 //! The benchmark tasks (decompress, json, emoji, fetch, pipeline) are about Common Crawl data, but
 //! real crawl files may not be shipped with the project, and a benchmark whose input changes is
 //! useless. So this crate *makes* the data: one seeded synthetic crawl (pages `0..`, see
-//! [`page`] and [`fetch`]) rendered in every form Common Crawl publishes: WET text
+//! [`page`] and [`capture`]) rendered in every form Common Crawl publishes: WET text
 //! ([`wet`]), WARC segment files with request/response/metadata records ([`crawl`]), a CDXJ
 //! index that points into those files by offset ([`cdxj`]), and WAT metadata documents
 //! ([`wat`]). Their statistics are tuned against real samples and measured by [`realism`].
@@ -21,9 +21,9 @@
 //! ```
 
 pub mod cache;
+pub mod capture;
 pub mod cdxj;
 pub mod crawl;
-pub mod fetch;
 pub mod html;
 pub mod json;
 pub mod page;
@@ -35,12 +35,12 @@ pub mod wat;
 pub mod wet;
 
 pub use cache::{cache_dir, ensure, names, spec, Cache, Dataset, DatasetError, DatasetSpec};
+pub use capture::Capture;
 pub use cdxj::{generate_cdxj, write_cdxj, CdxjReport, CrawlSpec};
 pub use crawl::{
     generate_segment, segment_cc_path, segment_name, segment_name_for_filename, write_segment,
     SegmentReport, SegmentSpec, SEGMENT_PAGES,
 };
-pub use fetch::Fetch;
 pub use page::{Corpus, Page};
 pub use wat::{
     extract_payloads, extract_payloads_from_file, generate_wat, write_wat, WatFormat, WatReport,

@@ -7,7 +7,7 @@
 //! pointing at its response ([`crate::cdxj`]). Record ids are derived the same way
 //! ([`Page::record_id`]), so a WET record's `WARC-Refers-To` names the `response` record of the same
 //! page in its WARC segment. What the fetch looked like (status, server, content type) is
-//! [`crate::fetch::Fetch`], drawn from a separate stream.
+//! [`crate::capture::Capture`], drawn from a separate stream.
 
 use crate::prng::{self, AliasTable, Rng};
 use crate::text::{self, Script, Writer, LANGUAGES};
@@ -82,7 +82,7 @@ pub enum RecordKind {
 pub struct Page {
     pub index: u64,
     pub url: String,
-    /// Fetch time, Unix seconds (the `WARC-Date` of all its records).
+    /// Capture time, Unix seconds (the `WARC-Date` of all its records).
     pub fetch_unix: u64,
     /// ISO 639-3 codes as a CLD2-based identifier would report them, primary first; empty when
     /// "no reliable language" (Common Crawl then omits the header).

@@ -1,5 +1,5 @@
 //! Writing a WET file: warcinfo + one `conversion` record per page that Common Crawl would have
-//! converted (a 200 HTML response, see [`Fetch::in_wet`]), one gzip member each.
+//! converted (a 200 HTML response, see [`Capture::in_wet`]), one gzip member each.
 //!
 //! Why the shape: gluebench's decompress task streams `.warc.wet.gz` files member by member, so the
 //! generator must reproduce what makes that work realistic (many ~3 KB members, level-6 deflate of
@@ -8,7 +8,7 @@
 //! worker threads build and compress batches of records in parallel while the calling thread
 //! hashes and writes them strictly in order: the bytes never depend on the thread count.
 
-use crate::fetch::Fetch;
+use crate::capture::Capture;
 use crate::page::{Corpus, Page, RecordKind};
 use crate::warc;
 use flate2::{Compression, GzBuilder};
@@ -247,7 +247,7 @@ fn build_batch(corpus: &Corpus, id: u64) -> Batch {
     for index in first..first + BATCH {
         // Common Crawl converts only successful HTML responses: redirects, errors, PDFs and
         // images of the crawl (see `crate::fetch`) have no WET record.
-        if !Fetch::of(corpus, index).in_wet() {
+        if !Capture::of(corpus, index).in_wet() {
             continue;
         }
         let page = Page::generate(corpus, index);

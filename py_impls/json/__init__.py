@@ -89,7 +89,7 @@ def json_part(line, number):
     return parts[2]
 
 
-def fetchable(rec, line):
+def selected(rec, line):
     """The CDXJ selection rule on one parsed record: the ``(filename, offset, length, status)``
     a fetcher would pull, or ``None`` when the record is not selected."""
     if rec.get("status") != "200" or rec.get("mime") != "text/html":

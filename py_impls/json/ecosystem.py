@@ -13,7 +13,7 @@ import msgspec
 import orjson
 import simdjson
 
-from . import fetchable, naive, wat_counts
+from . import selected, naive, wat_counts
 
 
 class CdxRecord(msgspec.Struct):
@@ -40,7 +40,7 @@ def cdxj(data):
             if r.status == "200" and r.mime == "text/html":
                 fields = {"status": "200", "mime": "text/html", "filename": r.filename,
                           "offset": r.offset, "length": r.length}
-                records.append(fetchable(fields, number))
+                records.append(selected(fields, number))
         return lines, records
     except (ValueError, msgspec.MsgspecError):
         return naive.cdxj(data)
@@ -63,7 +63,7 @@ def cdxj_simdjson(data):
             lines += 1
             doc = parse(line[line.index(b" ", line.index(b" ") + 1) + 1:])
             if doc.get("status") == "200" and doc.get("mime") == "text/html":
-                records.append(fetchable(doc, number))
+                records.append(selected(doc, number))
             del doc  # the parser is reused: its lazy view must be gone first
         return lines, records
     except (ValueError, AttributeError):  # AttributeError: a JSON array has no .get
@@ -142,7 +142,7 @@ def _per_line(data, loads, cdxj):
                 continue
             count += 1
             if cdxj:
-                found = fetchable(loads(line[line.index(b" ", line.index(b" ") + 1) + 1:]), number)
+                found = selected(loads(line[line.index(b" ", line.index(b" ") + 1) + 1:]), number)
                 if found:
                     records.append(found)
             else:

@@ -11,7 +11,7 @@ first bad line.
 """
 import json
 
-from . import fetchable, naive, wat_counts
+from . import selected, naive, wat_counts
 
 _scan = json.JSONDecoder().scan_once
 
@@ -42,7 +42,7 @@ def _cdxj(text):
             record, stop = scan(text, start)
             if stop > eol or text[stop:eol] not in ("", "\r"):
                 raise _Unusual
-            found = fetchable(record, number)
+            found = selected(record, number)
             if found:
                 records.append(found)
         pos = eol + 1

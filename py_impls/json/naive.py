@@ -4,7 +4,7 @@
 """
 import json
 
-from . import JsonTaskError, fetchable, json_part, text_lines, wat_counts
+from . import JsonTaskError, selected, json_part, text_lines, wat_counts
 
 
 def cdxj(data, loads=json.loads):
@@ -12,7 +12,7 @@ def cdxj(data, loads=json.loads):
     for number, line in text_lines(data):
         lines += 1
         record = parse_object(loads, json_part(line, number), number)
-        found = fetchable(record, number)
+        found = selected(record, number)
         if found:
             records.append(found)
     return lines, records

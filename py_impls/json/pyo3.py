@@ -8,7 +8,7 @@ key and value crosses the boundary as a new Python object.
 """
 import gluebench_rs
 
-from . import JsonTaskError, fetchable, wat_counts
+from . import JsonTaskError, selected, wat_counts
 
 
 def cdxj(data):
@@ -23,7 +23,7 @@ def cdxj_dicts(data):
     parsed, error = gluebench_rs.cdxj_dicts(data)
     records = []
     for number, record in parsed:  # earlier lines' own errors come before `error`
-        found = fetchable(record, number)
+        found = selected(record, number)
         if found:
             records.append(found)
     _raise(error)

@@ -75,7 +75,7 @@ pub(crate) fn error(kind: ErrorKind, line: u64, detail: impl Into<String>) -> Js
 
 /// A record a fetcher would pull; its status is always "200".
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fetch<'a> {
+pub struct Selected<'a> {
     pub filename: Cow<'a, str>,
     pub offset: u64,
     pub length: u64,
@@ -83,7 +83,7 @@ pub struct Fetch<'a> {
 
 pub struct Cdxj<'a> {
     pub lines: u64,
-    pub records: Vec<Fetch<'a>>,
+    pub records: Vec<Selected<'a>>,
 }
 
 pub struct Wat<'a> {
@@ -164,8 +164,8 @@ pub fn cdxj_value(data: &[u8]) -> Result<Cdxj<'_>, JsonError> {
         let rec = parse_value(json_part(text, number)?, number)?;
         let field = |key: &str| Field::from_value(rec.get(key));
         if field("status").is("200") && field("mime").is("text/html") {
-            let fetched = fetchable(&rec, number)?;
-            out.records.push(Fetch {
+            let fetched = selected(&rec, number)?;
+            out.records.push(Selected {
                 filename: Cow::Owned(fetched.filename.into_owned()),
                 ..fetched
             });
@@ -175,7 +175,7 @@ pub fn cdxj_value(data: &[u8]) -> Result<Cdxj<'_>, JsonError> {
 }
 
 /// The selection rule's checks on a selected record parsed into a `Value`.
-pub(crate) fn fetchable(rec: &Value, number: u64) -> Result<Fetch<'_>, JsonError> {
+pub(crate) fn selected(rec: &Value, number: u64) -> Result<Selected<'_>, JsonError> {
     let field = |key: &str| Field::from_value(rec.get(key));
     fetch(number, field("filename"), field("offset"), field("length"))
 }
@@ -186,7 +186,7 @@ fn fetch<'a>(
     filename: Field<'a>,
     offset: Field<'a>,
     length: Field<'a>,
-) -> Result<Fetch<'a>, JsonError> {
+) -> Result<Selected<'a>, JsonError> {
     for (name, f) in [
         ("filename", &filename),
         ("offset", &offset),
@@ -222,7 +222,7 @@ fn fetch<'a>(
             )
         })
     };
-    Ok(Fetch {
+    Ok(Selected {
         filename,
         offset: number_of(offset, "offset")?,
         length: number_of(length, "length")?,

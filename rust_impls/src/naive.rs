@@ -40,8 +40,8 @@ pub fn cdxj(data: &[u8]) -> Result<Cdxj<'static>, JsonError> {
         out.lines += 1;
         let record = json::parse_value(json::json_part(&line, number)?, number)?;
         if record["status"] == "200" && record["mime"] == "text/html" {
-            let found = json::fetchable(&record, number)?;
-            out.records.push(json::Fetch {
+            let found = json::selected(&record, number)?;
+            out.records.push(json::Selected {
                 filename: Cow::Owned(found.filename.into_owned()),
                 ..found
             });

@@ -102,7 +102,7 @@ fn timed<T>(
 
 /// `{lines, selected, length_sum, sha256}`; the hash covers "filename\toffset\tlength\tstatus\n"
 /// of each selected record in file order.
-pub fn cdxj_summary(lines: u64, records: &[json::Fetch]) -> Summary {
+pub fn cdxj_summary(lines: u64, records: &[json::Selected]) -> Summary {
     let mut sha = Sha256::new();
     let mut sum: u128 = 0;
     for r in records {

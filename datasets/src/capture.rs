@@ -1,6 +1,6 @@
 //! What a crawler sees when it fetches a page: status, server, content type, headers.
 //!
-//! A [`Fetch`] is, like a [`Page`](crate::page::Page), a pure function of `(corpus seed, page
+//! A [`Capture`] is, like a [`Page`](crate::page::Page), a pure function of `(corpus seed, page
 //! index)`, drawn from its own PRNG stream, so it never changes the page's text and is cheap to
 //! compute on its own (the WET writer uses it to skip pages that Common Crawl would not have
 //! converted: redirects, errors, PDFs, images). Shares are rounded figures for the 2024 web
@@ -10,7 +10,7 @@ use crate::page::Corpus;
 use crate::prng::{AliasTable, Rng};
 use std::sync::OnceLock;
 
-const TAG_FETCH: u64 = 0x4645_5443; // "FETC"
+const TAG_CAPTURE: u64 = 0x4645_5443; // "FETC" (the tag of this stream since generator version 1: kept, so no byte changes)
 
 /// Content types of successful responses and their shares (Common Crawl's MIME statistics: HTML
 /// ~95 %, then PDF, plain text, images, JSON, feeds).
@@ -142,7 +142,7 @@ fn table(
 /// The fetch of one page: everything about the HTTP exchange that does not depend on the page's
 /// text. See the module docs.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Fetch {
+pub struct Capture {
     pub index: u64,
     pub status: u16,
     pub reason: &'static str,
@@ -175,14 +175,14 @@ pub struct Fetch {
     pub seed: u64,
 }
 
-impl Fetch {
+impl Capture {
     /// The fetch of page `index` (pure; about a microsecond).
-    pub fn of(corpus: &Corpus, index: u64) -> Fetch {
+    pub fn of(corpus: &Corpus, index: u64) -> Capture {
         static STATUS: OnceLock<AliasTable> = OnceLock::new();
         static MIME: OnceLock<AliasTable> = OnceLock::new();
         static SERVER: OnceLock<AliasTable> = OnceLock::new();
         static CMS: OnceLock<AliasTable> = OnceLock::new();
-        let seed = crate::prng::derive(&[corpus.seed, TAG_FETCH, index]);
+        let seed = crate::prng::derive(&[corpus.seed, TAG_CAPTURE, index]);
         let mut rng = Rng::new(seed);
         let (status, reason, _) =
             STATUSES[table(&STATUS, || STATUSES.iter().map(|s| s.2).collect()).sample(&mut rng)];
@@ -250,7 +250,7 @@ impl Fetch {
         let chunked = rng.chance(if gzip { 0.55 } else { 0.15 });
         let fetch_ms = (rng.lognormal(420.0, 0.9) as u32).clamp(15, 30_000);
         let redirect_kind = rng.below(4) as u8;
-        Fetch {
+        Capture {
             index,
             status,
             reason,
@@ -398,13 +398,14 @@ mod tests {
     fn shares_are_roughly_right() {
         let c = Corpus::new(3, 10.0);
         let n = 20_000u64;
-        let fetches: Vec<Fetch> = (0..n).map(|i| Fetch::of(&c, i)).collect();
-        let share =
-            |f: &dyn Fn(&Fetch) -> bool| fetches.iter().filter(|x| f(x)).count() as f64 / n as f64;
+        let fetches: Vec<Capture> = (0..n).map(|i| Capture::of(&c, i)).collect();
+        let share = |f: &dyn Fn(&Capture) -> bool| {
+            fetches.iter().filter(|x| f(x)).count() as f64 / n as f64
+        };
         assert!((share(&|f| f.status == 200) - 0.865).abs() < 0.02);
         assert!((share(&|f| f.in_wet()) - 0.82).abs() < 0.03);
         assert!(share(&|f| f.http2) > 0.3 && share(&|f| f.http2) < 0.6);
         assert!(share(&|f| f.server.is_none()) > 0.03);
-        assert_eq!(Fetch::of(&c, 17), Fetch::of(&c, 17));
+        assert_eq!(Capture::of(&c, 17), Capture::of(&c, 17));
     }
 }
