@@ -17,9 +17,11 @@ import platform
 import sys
 import time
 
-PROTOCOL = 2
+PROTOCOL = 3
 LIBRARIES = ("isal", "zlib-ng", "orjson", "msgspec", "pysimdjson", "emoji", "pyahocorasick",
-             "ahocorasick_rs", "regex", "gluebench-rs", "maturin-import-hook", "pytest")
+             "ahocorasick_rs", "regex", "gluebench-rs", "maturin-import-hook", "pytest",
+             "aiohttp", "uvloop", "httpx", "httpx2", "niquests", "pycurl", "pyreqwest",
+             "fastwarc", "warcio")
 
 
 class Failure(Exception):
@@ -90,7 +92,9 @@ class Worker:
             fn = getattr(importlib.import_module(f"py_impls.{package}.{module}"), func)
         except ImportError as e:
             raise Failure("unavailable", f"cannot import {module}: {e}") from None
-        data = tasks.load(req["input"])
+        # A task with a fixture (e.g. a server) gets what it handed the tiers: load(path, params).
+        params = req.get("params") or {}
+        data = tasks.load(req["input"], params) if params else tasks.load(req["input"])
         # A variant with the option "input" gets a fresh object made by that function of the
         # task for every call (e.g. a new str, whose cached UTF-8 would flatter a second call).
         fresh = getattr(tasks, opts["input"]) if "input" in opts else None

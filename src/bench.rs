@@ -233,6 +233,18 @@ impl Regime {
 /// The regimes of a task: its default dataset first, then its `more_datasets`, then the size
 /// sweep over prefixes of the default dataset (picks only).
 pub fn regimes(task: &Task) -> Vec<Regime> {
+    if let Some(f) = &task.fixture {
+        // A service's regimes (e.g. latency x concurrency): every one its own benchmark.
+        return f
+            .regimes
+            .iter()
+            .map(|(name, picks_only)| Regime {
+                small: Some(name.clone()),
+                picks_only: *picks_only,
+                ..Regime::single(name)
+            })
+            .collect();
+    }
     let main = default_dataset(task);
     let mut out = vec![Regime {
         small: Some(task.small_dataset.to_string()),
@@ -302,7 +314,7 @@ pub fn cut_inputs(
             .map(|(_, run)| run.clone())
             .ok_or_else(|| format!("no rust reference {}", task.reference))?;
         if let Some(expected) = &full.expected {
-            let (_, got) = run(&full.bytes).map_err(|e| e.message)?;
+            let (_, got) = run(&full.call()).map_err(|e| e.message)?;
             crate::task::compare(expected, &got).map_err(|d| {
                 format!(
                     "the reference {} disagrees on {}: {d}",
@@ -317,15 +329,15 @@ pub fn cut_inputs(
         .map(|(size, label)| {
             let input = reference.clone().and_then(|run| {
                 let bytes = (task.cut.expect("checked above"))(&full.bytes, *size);
-                let (_, summary) = run(&bytes).map_err(|e| e.message)?;
+                let params = crate::task::Summary::new();
+                let call = crate::task::Call {
+                    bytes: &bytes,
+                    params: &params,
+                };
+                let (_, summary) = run(&call).map_err(|e| e.message)?;
                 let name = format!("{}.{label}.cut", task.name.replace('/', "-"));
-                Ok(Input {
-                    label: label.clone(),
-                    path: crate::session::worker_input(&name, &bytes)?,
-                    bytes,
-                    expected: Some(summary),
-                    sha256: None,
-                })
+                let path = crate::session::worker_input(&name, &bytes)?;
+                Ok(Input::derived(label, path, bytes, summary))
             });
             (label.clone(), input)
         })

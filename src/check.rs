@@ -11,7 +11,10 @@ use std::path::PathBuf;
 pub struct Options {
     pub task: String,
     pub input: Option<PathBuf>,
-    /// A generated dataset other than the task's default (ignored with `input`).
+    /// An index of ranges of `input` (fetch and pipeline: each CDXJ line a range of the file).
+    pub index: Option<PathBuf>,
+    /// A generated dataset other than the task's default (ignored with `input`); for a task
+    /// with a fixture, one of its regimes (e.g. `lat20-c16`), also with `input`.
     pub dataset: Option<String>,
     /// Only these tiers (all when empty).
     pub tiers: Vec<Tier>,
@@ -76,8 +79,17 @@ pub fn run(opts: &Options) -> Result<Report, String> {
         )
     })?;
     let input = match &opts.input {
-        Some(path) => Input::file(&task, path.clone())?,
-        None => Input::dataset(&task, opts.dataset.as_deref().unwrap_or(task.dataset))?,
+        Some(path) => Input::file(
+            &task,
+            path.clone(),
+            opts.index.clone(),
+            opts.dataset.as_deref(),
+        )?,
+        None => match (&opts.dataset, &task.fixture) {
+            (Some(name), _) => Input::dataset(&task, name)?,
+            (None, Some(f)) => Input::dataset(&task, &f.regimes[0].0)?,
+            (None, None) => Input::dataset(&task, task.dataset)?,
+        },
     };
     let mut session = Session::new();
     let (variants, python_error) = session.variants(&task);

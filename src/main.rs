@@ -70,6 +70,7 @@ fn cmd_check(args: &[String]) -> Result<ExitCode, String> {
     let mut opts = Options {
         task: String::new(),
         input: None,
+        index: None,
         dataset: None,
         tiers: Vec::new(),
         full: false,
@@ -86,6 +87,7 @@ fn cmd_check(args: &[String]) -> Result<ExitCode, String> {
         match arg.as_str() {
             "--task" => opts.task = value("--task")?,
             "--input" => opts.input = Some(PathBuf::from(value("--input")?)),
+            "--index" => opts.index = Some(PathBuf::from(value("--index")?)),
             "--dataset" => opts.dataset = Some(value("--dataset")?),
             "--tier" => {
                 let t = value("--tier")?;

@@ -3,13 +3,14 @@
 //! timed the same way everywhere.
 
 use crate::bootstrap;
-use crate::task::{time_rust, Engine, Summary, TaskError, Tier, Variant};
-use crate::tasks::Task;
+use crate::task::{time_rust, Call, Engine, Summary, TaskError, Tier, Variant};
+use crate::tasks::{Loaded, Task};
 use crate::worker::Worker;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// An input file, with its expected summary when it is a generated dataset.
+/// An input file, with its expected summary when it is a generated dataset; for a task with
+/// a fixture, also the running service (stopped when the input is dropped).
 pub struct Input {
     pub label: String,
     pub path: PathBuf,
@@ -17,25 +18,79 @@ pub struct Input {
     pub expected: Option<Summary>,
     /// sha256 of the dataset file, for the run's manifest (generated datasets only).
     pub sha256: Option<String>,
+    /// Handed to every call along with the bytes (see [`crate::task::Call`]).
+    pub params: Summary,
+    /// The fixture's guard: dropping it stops the service.
+    fixture: Option<Box<dyn std::any::Any + Send>>,
 }
 
 impl Input {
     /// A generated dataset (created on first use), with the summary its generator recorded.
+    /// For a task with a fixture, `name` is one of its regimes (e.g. `lat20-c16`) over the
+    /// task's dataset, and the fixture is started.
     pub fn dataset(task: &Task, name: &str) -> Result<Input, String> {
-        let ds = gluebench_datasets::ensure(name).map_err(|e| e.to_string())?;
-        let mut input = Input::file(task, ds.path.clone())?;
-        input.label = format!("datasets/cache/{}", file_name(&ds.path));
-        input.expected = Some((task.expected)(&ds));
+        let (source, regime) = match &task.fixture {
+            Some(_) => (task.dataset, Some(name)),
+            None => (name, None),
+        };
+        let ds = gluebench_datasets::ensure(source).map_err(|e| e.to_string())?;
+        let mut input = Input::open(task, ds.path.clone(), None, regime)?;
+        if regime.is_none() {
+            input.label = format!("datasets/cache/{}", file_name(&ds.path));
+        }
+        input.expected = input.expected.or_else(|| Some((task.expected)(&ds)));
         input.sha256 = Some(ds.file_sha256.clone());
         Ok(input)
     }
 
-    /// A user's own file: its expected summary comes from the task's reference variant.
-    pub fn file(task: &Task, path: PathBuf) -> Result<Input, String> {
-        let loaded = (task.load)(&path).map_err(|e| e.message)?;
-        let label = path.display().to_string();
+    /// A user's own file: its expected summary comes from the task's reference variant, unless
+    /// the task knows it from the input itself. `index` lists ranges of the file (fetch and
+    /// pipeline); `regime` picks one of a fixture task's regimes (default: the first).
+    pub fn file(
+        task: &Task,
+        path: PathBuf,
+        index: Option<PathBuf>,
+        regime: Option<&str>,
+    ) -> Result<Input, String> {
+        let regime = match (&task.fixture, regime) {
+            (Some(f), r) => Some(r.unwrap_or(&f.regimes[0].0)),
+            (None, Some(r)) => {
+                return Err(format!("{} has no regimes (asked for {r:?})", task.name))
+            }
+            (None, None) => None,
+        };
+        if index.is_some() && task.fixture.is_none() {
+            return Err(format!(
+                "--index is for the tasks that fetch ranges (fetch, pipeline), not {}",
+                task.name
+            ));
+        }
+        Input::open(task, path, index, regime)
+    }
+
+    fn open(
+        task: &Task,
+        path: PathBuf,
+        index: Option<PathBuf>,
+        regime: Option<&str>,
+    ) -> Result<Input, String> {
+        let mut loaded = (task.load)(&path, index.as_deref()).map_err(|e| e.message)?;
+        let mut label = path.display().to_string();
+        let mut fixture = None;
+        if let (Some(f), Some(regime)) = (&task.fixture, regime) {
+            let started = (f.start)(regime, &loaded).map_err(|e| e.message)?;
+            if let Some(cut) = started.input {
+                loaded = Loaded {
+                    transformed: true,
+                    ..cut
+                };
+            }
+            loaded.params.extend(started.params);
+            fixture = Some(started.guard);
+            label = regime.to_string();
+        }
         let path = if loaded.transformed {
-            plain_copy(task, &path, &loaded.bytes)?
+            plain_copy(task, &path, regime, &loaded.bytes)?
         } else {
             path
         };
@@ -43,9 +98,37 @@ impl Input {
             label,
             path,
             bytes: loaded.bytes,
-            expected: None,
+            expected: loaded.expected,
             sha256: None,
+            params: loaded.params,
+            fixture,
         })
+    }
+
+    /// An input made by the harness (e.g. a size-sweep cut) with its verified expected summary.
+    pub fn derived(label: &str, path: PathBuf, bytes: Vec<u8>, expected: Summary) -> Input {
+        Input {
+            label: label.to_string(),
+            path,
+            bytes,
+            expected: Some(expected),
+            sha256: None,
+            params: Summary::new(),
+            fixture: None,
+        }
+    }
+
+    /// What a tier's call is handed.
+    pub fn call(&self) -> Call<'_> {
+        Call {
+            bytes: &self.bytes,
+            params: &self.params,
+        }
+    }
+
+    /// Whether a fixture (a server) is running for this input.
+    pub fn has_fixture(&self) -> bool {
+        self.fixture.is_some()
     }
 
     pub fn len(&self) -> u64 {
@@ -58,11 +141,17 @@ impl Input {
 }
 
 /// Writes the plain form of a transformed input once, for the Python worker to read.
-fn plain_copy(task: &Task, original: &std::path::Path, bytes: &[u8]) -> Result<PathBuf, String> {
+fn plain_copy(
+    task: &Task,
+    original: &std::path::Path,
+    regime: Option<&str>,
+    bytes: &[u8],
+) -> Result<PathBuf, String> {
     let name = format!(
-        "{}.{}.plain",
+        "{}.{}{}.plain",
         file_name(original),
-        task.name.replace('/', "-")
+        task.name.replace('/', "-"),
+        regime.map_or(String::new(), |r| format!(".{r}"))
     );
     worker_input(&name, bytes)
 }
@@ -85,8 +174,8 @@ fn file_name(p: &std::path::Path) -> String {
 
 pub struct Session {
     worker: Option<Worker>,
-    /// What the worker last prepared (task, variant id, input), so `time` can re-prepare.
-    prepared: Option<(String, String, PathBuf)>,
+    /// What the worker last prepared (task, variant id, input, its params), so `time` can re-prepare.
+    prepared: Option<(String, String, PathBuf, String)>,
     pub timeout: Duration,
 }
 
@@ -174,17 +263,23 @@ impl Session {
         input: &Input,
     ) -> Result<(f64, Summary), TaskError> {
         match &v.engine {
-            Engine::Rust(run) => run(&input.bytes).map(|(took, s)| (took.as_secs_f64(), s)),
+            Engine::Rust(run) => run(&input.call()).map(|(took, s)| (took.as_secs_f64(), s)),
             Engine::Python => {
                 self.refuse_debug_pyo3(v)?;
                 let timeout = self.timeout;
-                let key = (task.name.to_string(), v.id(), input.path.clone());
+                let key = (
+                    task.name.to_string(),
+                    v.id(),
+                    input.path.clone(),
+                    serde_json::Value::Object(input.params.clone()).to_string(),
+                );
                 self.prepared = None;
                 let out = self.worker()?.prepare(
                     task.name,
                     v.tier.as_str(),
                     &v.name,
                     &input.path,
+                    &input.params,
                     timeout,
                 )?;
                 self.prepared = Some(key);
@@ -203,9 +298,14 @@ impl Session {
         expected: &Summary,
     ) -> Result<Duration, TaskError> {
         match &v.engine {
-            Engine::Rust(run) => time_rust(run, &input.bytes, iters, expected),
+            Engine::Rust(run) => time_rust(run, &input.call(), iters, expected),
             Engine::Python => {
-                let key = (task.name.to_string(), v.id(), input.path.clone());
+                let key = (
+                    task.name.to_string(),
+                    v.id(),
+                    input.path.clone(),
+                    serde_json::Value::Object(input.params.clone()).to_string(),
+                );
                 if self.prepared.as_ref() != Some(&key) {
                     let (_, summary) = self.run_once(task, v, input)?;
                     crate::task::compare(expected, &summary)

@@ -95,8 +95,16 @@ impl fmt::Display for TaskError {
 /// One timed call: how long the call itself took, and the summary of what it returned.
 pub type Outcome = Result<(Duration, Summary), TaskError>;
 
+/// What one call of a tier is handed: the input's bytes and, for a task with a fixture, the
+/// parameters the fixture gives every tier (e.g. the server's URL and the concurrency).
+#[derive(Clone, Copy)]
+pub struct Call<'a> {
+    pub bytes: &'a [u8],
+    pub params: &'a Summary,
+}
+
 /// A Rust implementation: runs once on the input, timing only the call.
-pub type RustRun = Arc<dyn Fn(&[u8]) -> Outcome + Send + Sync>;
+pub type RustRun = Arc<dyn Fn(&Call) -> Outcome + Send + Sync>;
 
 #[derive(Clone)]
 pub enum Engine {
@@ -139,6 +147,9 @@ impl Variant {
 /// Compares a tier's summary with the expected one. A field the tier reports as `null` is one
 /// it cannot know (e.g. the member count behind `gzip.open`) and is not compared.
 pub fn compare(expected: &Summary, got: &Summary) -> Result<(), String> {
+    if expected.is_empty() {
+        return Err("no expected summary to compare with (a harness bug)".into());
+    }
     let mut diffs = Vec::new();
     for (key, want) in expected {
         match got.get(key) {
@@ -201,7 +212,7 @@ fn short(v: &Value) -> String {
 /// tests: a sample whose result is wrong is an error, never a number).
 pub fn time_rust(
     run: &RustRun,
-    input: &[u8],
+    input: &Call,
     iters: u64,
     expected: &Summary,
 ) -> Result<Duration, TaskError> {

@@ -7,7 +7,7 @@
 //! |-----------------------------------------------------------|-------------------------------------|
 //! | `{"op":"hello"}`                                          | `protocol`, `python`, `libraries`, `pyo3_debug` |
 //! | `{"op":"variants","task":T}`                              | `variants: [{tier, variant, small, known_mismatch}]` |
-//! | `{"op":"prepare","task":T,"tier":…,"variant":…,"input":PATH}` | `seconds`, `summary` (one verified-by-the-caller run) |
+//! | `{"op":"prepare","task":T,"tier":…,"variant":…,"input":PATH,"params":{…}}` | `seconds`, `summary` (one verified-by-the-caller run) |
 //! | `{"op":"time","iters":N}`                                 | `ns`: the sum of N timed calls       |
 //! | `{"op":"quit"}`                                           | (exits)                              |
 //!
@@ -16,7 +16,11 @@
 //! call's summary equals the prepared one, so every sample is verified. A variant whose task
 //! declares an `input` option gets a fresh argument for every call, made outside the timing.
 //!
-//! Versions: 1, the first; 2, `known_mismatch` in `variants` and per-call fresh inputs.
+//! `params` (a JSON object, often empty) is what a task's fixture hands every tier, e.g. the
+//! URL of the server it started; the task's `load(path, params)` receives it.
+//!
+//! Versions: 1, the first; 2, `known_mismatch` in `variants` and per-call fresh inputs; 3,
+//! `params` in `prepare` (tasks with fixtures).
 
 use crate::task::{Summary, TaskError};
 use serde_json::{json, Value};
@@ -26,7 +30,7 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::Duration;
 
-pub const PROTOCOL: u64 = 2;
+pub const PROTOCOL: u64 = 3;
 
 pub struct Worker {
     child: Child,
@@ -142,9 +146,10 @@ impl Worker {
         tier: &str,
         variant: &str,
         input: &Path,
+        params: &Summary,
         timeout: Duration,
     ) -> Result<(f64, Summary), TaskError> {
-        let req = json!({"op": "prepare", "task": task, "tier": tier, "variant": variant, "input": input});
+        let req = json!({"op": "prepare", "task": task, "tier": tier, "variant": variant, "input": input, "params": params});
         let reply = self.request(req, timeout)?;
         let summary = reply["summary"].as_object().cloned().unwrap_or_default();
         Ok((reply["seconds"].as_f64().unwrap_or(f64::NAN), summary))

@@ -18,6 +18,7 @@ fn check_file(path: PathBuf) -> check::Report {
         input: Some(path),
         tiers: vec![],
         full: true,
+        index: None,
         expected: None,
     };
     check::run(&opts).expect("check runs")

@@ -19,6 +19,7 @@ fn check(input: Option<PathBuf>, dataset: Option<&str>, expected: Option<Summary
         dataset: dataset.map(String::from),
         tiers: vec![],
         full: true,
+        index: None,
         expected,
     };
     check::run(&opts).expect("check runs")
@@ -291,6 +292,7 @@ fn a_corrupt_wet_gz_fails_with_the_decompress_tasks_error() {
         dataset: None,
         tiers: vec![],
         full: false,
+        index: None,
         expected: None,
     };
     let err = check::run(&opts).err().expect("a corrupt file is an error");
@@ -321,6 +323,7 @@ fn a_200_mb_single_line_works() {
         dataset: None,
         tiers: vec![Tier::Rust, Tier::Pyo3, Tier::Hotpath],
         full: false,
+        index: None,
         expected: Some(expect(&tally(&[("👍🏽", n)]), 0)),
     };
     let report = check::run(&opts).expect("check runs");

@@ -15,6 +15,7 @@ fn check(input: Option<PathBuf>) -> Report {
         dataset: None,
         tiers: vec![],
         full: true,
+        index: None,
         expected: None,
     };
     check::run(&opts).expect("check runs")

@@ -16,6 +16,7 @@ fn check_file(task: &str, path: PathBuf) -> check::Report {
         input: Some(path),
         tiers: vec![],
         full: true,
+        index: None,
         expected: None,
     };
     check::run(&opts).expect("check runs")
@@ -174,6 +175,7 @@ fn generated_datasets_match_their_expected_results_in_every_tier() {
             input: None,
             tiers: vec![],
             full: true,
+            index: None,
             expected: None,
         };
         let report = check::run(&opts).expect("check runs");

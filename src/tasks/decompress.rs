@@ -2,7 +2,7 @@
 //! `{members, bytes, sha256}`. Throughput unit: decompressed bytes.
 
 use super::{Loaded, Task};
-use crate::task::{RustRun, Summary, TaskError};
+use crate::task::{Call, RustRun, Summary, TaskError};
 use rust_impls::decompress::{Decoder, GzipError, VARIANTS};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -36,16 +36,14 @@ pub fn task() -> Task {
                 &sha[..sha.len().min(12)]
             )
         },
-        load: |path| {
+        load: |path, _| {
             let bytes = std::fs::read(path).map_err(|e| {
                 TaskError::new("io", format!("cannot read {}: {e}", path.display()))
             })?;
-            Ok(Loaded {
-                bytes,
-                transformed: false,
-            })
+            Ok(Loaded::new(bytes, false))
         },
         cut: Some(cut_members),
+        fixture: None,
     }
 }
 
@@ -71,7 +69,8 @@ fn cut_members(data: &[u8], n: u64) -> Vec<u8> {
 
 /// Times one call of a Rust decoder; summarising (sha256) and freeing the output are not timed.
 fn runner(decoder: Decoder) -> RustRun {
-    Arc::new(move |input: &[u8]| {
+    Arc::new(move |call: &Call| {
+        let input = call.bytes;
         let started = Instant::now();
         let out = decoder(input);
         let took = started.elapsed();

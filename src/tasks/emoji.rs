@@ -7,7 +7,7 @@
 //! and builds each variant's matcher on its first call, outside the timed region.
 
 use super::{Loaded, MoreDataset, Task};
-use crate::task::{RustRun, Summary, TaskError};
+use crate::task::{Call, RustRun, Summary, TaskError};
 use rust_impls::emoji::{self, Counter, Counts, EmojiSet};
 use serde_json::{json, Map, Value};
 use std::path::Path;
@@ -70,6 +70,7 @@ pub fn task() -> Task {
         },
         load,
         cut: Some(super::cut_lines),
+        fixture: None,
     }
 }
 
@@ -90,7 +91,8 @@ pub fn set() -> Result<&'static EmojiSet, TaskError> {
 /// A Rust counter, built on first use; only the count itself is timed.
 fn runner(build: emoji::Build) -> RustRun {
     let counter: Arc<OnceLock<Box<dyn Counter>>> = Arc::new(OnceLock::new());
-    Arc::new(move |input: &[u8]| {
+    Arc::new(move |call: &Call| {
+        let input = call.bytes;
         let set = set()?;
         let counter = counter.get_or_init(|| build(set));
         let started = Instant::now();
@@ -125,23 +127,17 @@ pub fn summary(set: &EmojiSet, counts: &Counts) -> Summary {
 /// Any text file as it is; a `.gz` (a `.warc.wet.gz` above all) decompressed first, by the
 /// decompress task's own pick, so a corrupt file fails with that task's error and offset.
 /// (The `glue/calls` task reads its input this way too.)
-pub fn load(path: &Path) -> Result<Loaded, TaskError> {
+pub fn load(path: &Path, _index: Option<&Path>) -> Result<Loaded, TaskError> {
     let bytes = std::fs::read(path)
         .map_err(|e| TaskError::new("io", format!("cannot read {}: {e}", path.display())))?;
     if !path.to_string_lossy().ends_with(".gz") {
-        return Ok(Loaded {
-            bytes,
-            transformed: false,
-        });
+        return Ok(Loaded::new(bytes, false));
     }
     match rust_impls::decompress::decompress(&bytes) {
         // Copied into ordinary memory: the decoder's buffer is backed by 2 MiB pages, which
         // made the rust tier 10-30% faster than the same code reading a Python `bytes`
         // (4 KiB pages). Both tiers must read the same kind of memory.
-        Ok(out) => Ok(Loaded {
-            bytes: out.data.as_slice().to_vec(),
-            transformed: true,
-        }),
+        Ok(out) => Ok(Loaded::new(out.data.as_slice().to_vec(), true)),
         Err(e) => Err(TaskError {
             kind: e.kind.as_str().to_string(),
             offset: Some(e.offset),

@@ -3,7 +3,7 @@
 //! `wet-1m`, read as the emoji task reads it; the bytes-arg variants pass all of it each call.
 
 use super::{MoreDataset, Task};
-use crate::task::{RustRun, Summary, TaskError};
+use crate::task::{Call, RustRun, Summary, TaskError};
 use rust_impls::glue::{self, CALLS};
 use serde_json::json;
 use std::sync::Arc;
@@ -30,12 +30,14 @@ pub fn task() -> Task {
         describe: |s| format!("{} calls", s["calls"]),
         load: super::emoji::load,
         cut: None,
+        fixture: None,
     }
 }
 
 /// Times the 1,000 calls; the summary is how many were made.
 fn runner(calls: glue::Calls) -> RustRun {
-    Arc::new(move |input: &[u8]| {
+    Arc::new(move |call: &Call| {
+        let input = call.bytes;
         let started = Instant::now();
         let made = calls(input);
         let took = started.elapsed();

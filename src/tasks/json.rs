@@ -2,7 +2,7 @@
 //! Throughput unit: input bytes (the plain CDXJ or JSON-lines text).
 
 use super::{Loaded, Task};
-use crate::task::{RustRun, Summary, TaskError};
+use crate::task::{Call, RustRun, Summary, TaskError};
 use rust_impls::json::{self, JsonError, CDXJ_VARIANTS, WAT_VARIANTS};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -26,7 +26,8 @@ pub fn cdxj_task() -> Task {
             .map(|&(name, parse)| -> (&'static str, RustRun) {
                 (
                     name,
-                    Arc::new(move |input: &[u8]| {
+                    Arc::new(move |call: &Call| {
+                        let input = call.bytes;
                         timed(|| parse(input), |out| cdxj_summary(out.lines, &out.records))
                     }),
                 )
@@ -45,8 +46,9 @@ pub fn cdxj_task() -> Task {
                 short(s)
             )
         },
-        load: |path| load_plain(path, false),
+        load: |path, _| load_plain(path, false),
         cut: Some(super::cut_lines),
+        fixture: None,
     }
 }
 
@@ -65,7 +67,7 @@ pub fn wat_task() -> Task {
             .map(|&(name, parse)| -> (&'static str, RustRun) {
                 (
                     name,
-                    Arc::new(move |input: &[u8]| timed(|| parse(input), wat_summary)),
+                    Arc::new(move |call: &Call| timed(|| parse(call.bytes), wat_summary)),
                 )
             })
             .collect(),
@@ -79,8 +81,9 @@ pub fn wat_task() -> Task {
                 s["documents"], s["links"], s["servers"]
             )
         },
-        load: |path| load_plain(path, true),
+        load: |path, _| load_plain(path, true),
         cut: Some(super::cut_lines),
+        fixture: None,
     }
 }
 
@@ -147,23 +150,14 @@ fn load_plain(path: &Path, wat: bool) -> Result<Loaded, TaskError> {
     let bytes = std::fs::read(path).map_err(io)?;
     if wat && name.ends_with(".warc.wat.gz") {
         let plain = gluebench_datasets::wat::extract_payloads_from_file(path).map_err(io)?;
-        return Ok(Loaded {
-            bytes: plain,
-            transformed: true,
-        });
+        return Ok(Loaded::new(plain, true));
     }
     if name.ends_with(".gz") {
         let mut plain = Vec::new();
         flate2::read::MultiGzDecoder::new(&bytes[..])
             .read_to_end(&mut plain)
             .map_err(io)?;
-        return Ok(Loaded {
-            bytes: plain,
-            transformed: true,
-        });
+        return Ok(Loaded::new(plain, true));
     }
-    Ok(Loaded {
-        bytes,
-        transformed: false,
-    })
+    Ok(Loaded::new(bytes, false))
 }

@@ -40,11 +40,38 @@ pub struct Task {
     pub error_at: &'static str,
     /// One-line description of a summary for the `check` table.
     pub describe: fn(&Summary) -> String,
-    /// Reads an input file the way every tier receives it.
-    pub load: fn(&Path) -> Result<Loaded, TaskError>,
+    /// Reads an input file the way every tier receives it; the second path is an index into
+    /// it (`--index`, for tasks that fetch ranges of the file: `None` elsewhere).
+    pub load: fn(&Path, Option<&Path>) -> Result<Loaded, TaskError>,
     /// The first whole records of an input worth at most `n` throughput units, for the size
     /// sweep (`None`: the task has no size sweep).
     pub cut: Option<Cut>,
+    /// A service the tiers talk to (e.g. an HTTP server), started per regime before any tier
+    /// runs (`None` for tasks that only read their input).
+    pub fixture: Option<Fixture>,
+}
+
+/// A service a task's tiers need, and the regimes it is measured in. The harness starts it
+/// for an input (see [`crate::session::Input`]), hands every tier the parameters it returns,
+/// and stops it when the input is dropped: after the last tier, and also when a tier fails or
+/// panics (`Drop` runs while unwinding; if the process dies, the service dies with it).
+pub struct Fixture {
+    /// The regimes `cargo bench` measures, the default first (e.g. `lat0-c16`): (name, whether
+    /// only each tier's pick is timed there).
+    pub regimes: Vec<(String, bool)>,
+    /// Starts the service for one regime over a loaded input. May cut the input (a slow regime
+    /// needs fewer records), which then carries its own expected summary.
+    pub start: fn(regime: &str, input: &Loaded) -> Result<Started, TaskError>,
+}
+
+/// A running fixture: what the tiers receive, and the guard whose `Drop` stops the service.
+pub struct Started {
+    /// The input as the tiers receive it in this regime (`None`: unchanged).
+    pub input: Option<Loaded>,
+    /// Handed to every call: Rust tiers get them in [`crate::task::Call`], Python tiers as the
+    /// second argument of their task's `load(path, params)`.
+    pub params: Summary,
+    pub guard: Box<dyn std::any::Any + Send>,
 }
 
 /// The first whole lines of `data` holding at most `n` bytes (at least one line).
@@ -81,6 +108,23 @@ pub struct MoreDataset {
 pub struct Loaded {
     pub bytes: Vec<u8>,
     pub transformed: bool,
+    /// What the task needs besides the bytes (e.g. the directory a server must serve).
+    pub params: Summary,
+    /// The expected summary, when the task knows it from the input itself by construction
+    /// (e.g. the bytes at the ranges a fetch asks for); `None`: from the generator or the
+    /// reference variant.
+    pub expected: Option<Summary>,
+}
+
+impl Loaded {
+    pub fn new(bytes: Vec<u8>, transformed: bool) -> Loaded {
+        Loaded {
+            bytes,
+            transformed,
+            params: Summary::new(),
+            expected: None,
+        }
+    }
 }
 
 /// The expected summary a generated dataset carries for `task`.
