@@ -271,28 +271,31 @@ struct Shared {
     fault: Option<Fault>,
     retry_after: HeaderValue,
     /// How often the fault fired per (path, range start), for `Fault::times`.
-    fired: Mutex<HashMap<(String, u64), u32>>,
+    fired: Mutex<HashMap<(String, Option<u64>), u32>>,
     requests: AtomicU64,
     stopped: watch::Receiver<bool>,
 }
 
 impl Shared {
-    /// The fault to inject into this request, if it matches and has fires left; counts the fire.
-    fn fire(&self, path: &str, offset: Option<u64>) -> Option<FaultMode> {
+    /// The fault aimed at a request whose range starts at `offset` (see [`range_start`]).
+    fn aimed(&self, offset: Option<u64>) -> Option<FaultMode> {
         let fault = self.fault.as_ref()?;
-        let offset = offset?;
-        if fault.at.is_some_and(|at| at != offset) {
-            return None;
+        match fault.at {
+            Some(at) if offset != Some(at) => None,
+            _ => Some(fault.mode),
         }
-        if let Some(times) = fault.times {
-            let mut fired = self.fired.lock().unwrap_or_else(|e| e.into_inner());
-            let n = fired.entry((path.to_owned(), offset)).or_insert(0);
-            if *n >= times {
-                return None;
-            }
-            *n += 1;
-        }
-        Some(fault.mode)
+    }
+
+    /// Whether the fault may fire (again) on (path, offset), counting the fire if so. Called only
+    /// when it is about to fire: a body fault on a 404 or a HEAD uses up nothing.
+    fn fire(&self, path: &str, offset: Option<u64>) -> bool {
+        let Some(times) = self.fault.as_ref().and_then(|f| f.times) else {
+            return true;
+        };
+        let mut fired = self.fired.lock().unwrap_or_else(|e| e.into_inner());
+        let n = fired.entry((path.to_owned(), offset)).or_insert(0);
+        *n += 1;
+        *n <= times
     }
 
     /// Resolves when the server is told to stop.
@@ -373,12 +376,16 @@ async fn respond(
     if !is_confined(req.uri().path()) {
         return small(StatusCode::NOT_FOUND, "");
     }
-    let (path, offset) = match shared.fault {
-        Some(_) => (req.uri().path().to_owned(), range_start(&req)),
-        None => (String::new(), None),
+    let offset = match shared.fault {
+        Some(_) => range_start(&req),
+        None => None,
     };
-    let fault = shared.fire(&path, offset);
-    if fault == Some(FaultMode::Unavailable) {
+    let fault = shared.aimed(offset);
+    let path = match fault {
+        Some(_) => req.uri().path().to_owned(),
+        None => String::new(),
+    };
+    if fault == Some(FaultMode::Unavailable) && shared.fire(&path, offset) {
         let mut r = small(
             StatusCode::SERVICE_UNAVAILABLE,
             "503 Service Unavailable (an injected fault): retry after Retry-After seconds\n",
@@ -406,14 +413,17 @@ async fn respond(
         response.headers_mut().remove(header::CONTENT_RANGE);
     }
     let length = content_length(&response);
+    let cuttable = !head && response.status().is_success() && length > 0;
     let cut = match fault {
-        Some(mode) if !head && response.status().is_success() && length > 0 => Some(CutPlan {
-            mode,
-            after: length / 2,
-            flushed: false,
-            reset,
-            stopping: Box::pin(shared.stopping()),
-        }),
+        Some(mode) if mode != FaultMode::Unavailable && cuttable && shared.fire(&path, offset) => {
+            Some(CutPlan {
+                mode,
+                after: length / 2,
+                flushed: false,
+                reset,
+                stopping: Box::pin(shared.stopping()),
+            })
+        }
         _ => None,
     };
     response.map(|inner| {
@@ -678,7 +688,7 @@ impl Body for Cut {
                     Poll::Pending => Poll::Pending,
                     Poll::Ready(()) => Poll::Ready(Some(Err("server stopped".into()))),
                 },
-                FaultMode::Unavailable => Poll::Ready(None),
+                FaultMode::Unavailable => unreachable!("a 503 has no body to cut"),
             };
         }
         let frame = match Pin::new(&mut this.inner).poll_frame(cx) {

@@ -360,6 +360,8 @@ fn short_sends_fewer_bytes_than_content_length_then_closes() {
 fn body_faults_honour_times_and_at() {
     let fx = Fixture::new("body-times");
     let server = fx.start(Some("reset@10000x1"), 0);
+    let (head, _) = get(&server, "/missing.bin", Some("10000-59999"));
+    assert_eq!(head.status, 404, "nothing to cut: the fault is not used up");
     let (_, body, end) = cut_response(&server);
     assert!(body.len() < 50_000 && end.is_err());
     let (head, body) = get(&server, "/data.bin", Some("10000-59999"));
