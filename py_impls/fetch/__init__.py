@@ -93,4 +93,6 @@ def summarize(bodies):
 
 
 # (tier, variant, target "module:function", options); the first variant of a tier is its pick.
-VARIANTS = {}
+VARIANTS = {
+    "pyo3": [("reqwest", "pyo3:fetch", {})],
+}
