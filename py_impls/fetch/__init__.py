@@ -193,6 +193,7 @@ VARIANTS = {
     "naive": [("urllib", "naive:fetch", {})],
     "hotpath": [("http.client-threadpool", "hotpath:fetch", {})],
     "ecosystem": [
+        ("pyreqwest-sync-threadpool", "ecosystem:fetch_pyreqwest_sync", {}),
         ("pyreqwest", "ecosystem:fetch_pyreqwest", {}),
         ("aiohttp", "ecosystem:fetch_aiohttp", {}),
         ("aiohttp-uvloop", "ecosystem:fetch_aiohttp_uvloop", {}),
