@@ -193,6 +193,12 @@ fn no_range_is_200_with_content_length() {
     assert_eq!(head.header("content-length"), Some("100000"));
     assert_eq!(head.header("content-range"), None);
     assert_eq!(body, data());
+    std::fs::write(fx.root().join("empty.bin"), b"").unwrap();
+    let (head, body) = get(&server, "/empty.bin", None);
+    assert_eq!(
+        (head.status, head.content_length(), body.len()),
+        (200, 0, 0)
+    );
 }
 
 #[test]
