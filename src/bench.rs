@@ -234,12 +234,13 @@ impl Regime {
 /// sweep over prefixes of the default dataset (picks only).
 pub fn regimes(task: &Task) -> Vec<Regime> {
     if let Some(f) = &task.fixture {
-        // A service's regimes (e.g. latency x concurrency): every one its own benchmark.
+        // A service's regimes (e.g. latency x concurrency): every one its own benchmark; slow
+        // variants fetch the first 200 records only (same regime otherwise).
         return f
             .regimes
             .iter()
             .map(|(name, picks_only)| Regime {
-                small: Some(name.clone()),
+                small: Some(format!("{name}-n200")),
                 picks_only: *picks_only,
                 ..Regime::single(name)
             })
