@@ -642,9 +642,15 @@ impl Recorder {
                 .filter(|r| r.tier != "baseline")
                 .filter_map(|r| r.throughput)
                 .fold(0.0, f64::max);
+            // Throughput is in millions of units per second: MB/s for bytes, else thousands.
+            let (scale, header) = if self.unit.ends_with("bytes") {
+                (1.0, "MB/s".to_string())
+            } else {
+                (1e3, format!("k {}/s", self.unit))
+            };
             out(format!(
                 "  {:<10} {:<30} {:<20} {:>10} {:>7} {:>7}",
-                "tier", "variant", "dataset", "MB/s", "±%", "ratio"
+                "tier", "variant", "dataset", header, "±%", "ratio"
             ));
             for r in rows {
                 let name = format!("{}{}", r.variant, if r.pick { " *" } else { "" });
@@ -655,9 +661,10 @@ impl Recorder {
                             _ => f64::NAN,
                         };
                         out(format!(
-                            "  {:<10} {name:<30} {:<20} {s:>10.1} {ci:>7.1} {:>7.3}{}",
+                            "  {:<10} {name:<30} {:<20} {:>10.1} {ci:>7.1} {:>7.3}{}",
                             r.tier,
                             r.dataset,
+                            s * scale,
                             s / best,
                             if r.unstable == Some(true) {
                                 "  unstable"
@@ -974,8 +981,8 @@ mod tests {
 
 /// The fetch server's capacity, so the report can show it is not the bottleneck: a load
 /// generator (wrk, else oha; see [`crate::serve::measure_capacity`]) on one thread with 64
-/// keep-alive connections asks the server of the `lat0` regimes for the index's median-sized
-/// range, three times 3 s (once 2 s in quick mode). Recorded as `fetch/baseline/server-<tool>`
+/// keep-alive connections asks the server of the `lat0` regimes for a range of the index's
+/// mean length, three times 3 s (once 2 s in quick mode). Recorded as `fetch/baseline/server-<tool>`
 /// on `lat0-c64`: seconds per 1,000 requests, one sample per load run.
 pub fn measure_server_capacity(args: &Args, run: &Recorder) {
     let id = "fetch/baseline/server-capacity/lat0-c64";
@@ -1005,8 +1012,13 @@ pub fn measure_server_capacity(args: &Args, run: &Recorder) {
                 Some((f.next()?.into(), f.next()?.parse().ok()?, f.next()?.parse().ok()?))
             })
             .collect();
-        ranges.sort_by_key(|r| r.2);
-        let (path, offset, length) = ranges.get(ranges.len() / 2).cloned().ok_or("no ranges")?;
+        // The range closest to the mean length: what an average request of the task asks for.
+        let mean = ranges.iter().map(|r| r.2).sum::<u64>() / (ranges.len() as u64).max(1);
+        let (path, offset, length) = ranges
+            .iter()
+            .min_by_key(|r| r.2.abs_diff(mean))
+            .cloned()
+            .ok_or("no ranges")?;
         let root = loaded.params["root"].as_str().unwrap_or(".").to_string();
         let server = crate::serve::Server::start(crate::serve::ServerConfig::new(root))
             .map_err(|e| e.to_string())?;
