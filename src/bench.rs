@@ -1005,7 +1005,7 @@ pub fn measure_server_capacity(args: &Args, run: &Recorder) {
     let measured = (|| -> Result<(String, Vec<f64>), String> {
         let ds = gluebench_datasets::ensure("cdxj-1m").map_err(|e| e.to_string())?;
         let loaded = crate::tasks::fetch::load(&ds.path, None).map_err(|e| e.message)?;
-        let mut ranges: Vec<(String, u64, u64)> = String::from_utf8_lossy(&loaded.bytes)
+        let ranges: Vec<(String, u64, u64)> = String::from_utf8_lossy(&loaded.bytes)
             .lines()
             .filter_map(|l| {
                 let mut f = l.split('\t');
