@@ -10,7 +10,7 @@ const USAGE: &str = "\
 gluebench: when is Python's hot path as good as Rust?
 
 USAGE:
-    cargo run --release -- check --task TASK [--input FILE | --dataset NAME] [--tier TIER]... [--json] [--full]
+    cargo run --release -- check --task TASK [--input FILE [--index INDEX] | --dataset NAME] [--tier TIER]... [--json] [--full]
     cargo run --release -- datasets [NAME]...
     cargo run --release -- bootstrap
     cargo run --release -- serve DIR [--latency-ms N] [--fault SPEC] [--retry-after S]
@@ -18,7 +18,7 @@ USAGE:
 
 COMMANDS:
     check       Run every tier of TASK once, verify each against the expected result, and print
-                one row per tier (tier, variant, status, seconds, MB/s, result). Status: ok,
+                one row per tier (tier, variant, status, seconds, speed, result). Status: ok,
                 mismatch, error, skipped (a slow tier on a big input), or differs (a variant
                 that follows other rules by design, as it declares). Exits 1 naming the tiers
                 that disagree or fail.
@@ -37,13 +37,19 @@ COMMANDS:
                 --baseline OLD.json adds what changed since an older results file.
 
 CHECK OPTIONS:
-    --task TASK     the task: decompress, json/cdxj, json/wat, emoji, glue/calls
+    --task TASK     the task: decompress, json/cdxj, json/wat, emoji, fetch, glue/calls
     --input FILE    your own input instead of the default dataset: a .warc.wet.gz (or any
                     gzip) for decompress, a .cdxj or .cdxj.gz for json/cdxj, a .warc.wat.gz
                     or JSON lines for json/wat, any UTF-8 text file or .warc.wet.gz for emoji
-                    and glue/calls;
-                    its expected result comes from the task's reference variant
-    --dataset NAME  a generated dataset other than the task's default (see `datasets`)
+                    and glue/calls, a .warc.gz with --index for fetch;
+                    its expected result comes from the task's reference variant (fetch:
+                    from the file's bytes at the ranges)
+    --index INDEX   fetch: a CDXJ index whose every line is a range of --input (its
+                    `filename` is ignored)
+    --dataset NAME  a generated dataset other than the task's default (see `datasets`); for
+                    fetch, a regime: lat<ms>-c<n> (default lat0-c16), optionally with knobs
+                    -<fault>@<range> -timeout<s> -retries<n> -n<ranges>, e.g.
+                    lat0-c4-reset@3-timeout0.5
     --tier TIER     only this tier (repeatable): pure, naive, hotpath, ecosystem, pyo3, rust
     --json          print one JSON document instead of the table
     --full          also run slow tiers (pure, ...) on inputs above their size cap
