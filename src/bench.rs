@@ -235,12 +235,12 @@ impl Regime {
 pub fn regimes(task: &Task) -> Vec<Regime> {
     if let Some(f) = &task.fixture {
         // A service's regimes (e.g. latency x concurrency): every one its own benchmark; slow
-        // variants fetch the first 200 records only (same regime otherwise).
+        // variants run on `<regime>-small` (the task's small dataset, or fewer records).
         return f
             .regimes
             .iter()
             .map(|(name, picks_only)| Regime {
-                small: Some(format!("{name}-n200")),
+                small: Some(format!("{name}-small")),
                 picks_only: *picks_only,
                 ..Regime::single(name)
             })

@@ -30,6 +30,8 @@ impl Input {
     /// task's dataset, and the fixture is started.
     pub fn dataset(task: &Task, name: &str) -> Result<Input, String> {
         let (source, regime) = match &task.fixture {
+            // `-small`: the slow variants' stand-in (the small dataset, or fewer records).
+            Some(_) if name.split('-').any(|t| t == "small") => (task.small_dataset, Some(name)),
             Some(_) => (task.dataset, Some(name)),
             None => (name, None),
         };

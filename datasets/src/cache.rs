@@ -110,6 +110,14 @@ fn registry() -> Vec<(&'static str, DatasetSpec)> {
         ("wet-4m-d100", wet(4, 100.0)),
         ("wet-4m-d1000", wet(4, 1_000.0)),
         ("wet-4m-d10000", wet(4, 10_000.0)),
+        // The pipeline's small index, for its slow tiers (pure inflate...): about 110 records.
+        (
+            "cdxj-64k",
+            DatasetSpec::Cdxj(CrawlSpec {
+                seed: 1,
+                target_bytes: 64 << 10,
+            }),
+        ),
         ("cdxj-1m", DatasetSpec::Cdxj(crawl(1))),
         ("cdxj-16m", DatasetSpec::Cdxj(crawl(16))),
         ("wat-1m", DatasetSpec::Wat(crawl(1))),

@@ -2,7 +2,7 @@
 //! the server's capacity, the issue's speed goals) and the `pipeline` (per-stage Amdahl
 //! breakdown).
 //!
-//! Fetch rows: dataset `lat<ms>-c<n>` (a slow client's rows `lat<ms>-c<n>-n200`: the first 200
+//! Fetch rows: dataset `lat<ms>-c<n>` (a slow client's rows `lat<ms>-c<n>-small`: the first 200
 //! ranges only; same regime otherwise), throughput in requests per second (units are
 //! requests), `input_bytes` the body bytes one call fetches; the server's capacity is the row
 //! `baseline/server-capacity` on `lat0-c64` (a load generator, not a tier).
@@ -154,7 +154,7 @@ fn clients(rows: &[&Row]) -> String {
         .collect();
     at.sort_by(|a, b| rps(b).total_cmp(&rps(a)));
     let mut h = String::from(
-        "<p>Every client at 0 ms and 16 requests in flight (a client marked n200 fetched the \
+        "<p>Every client at 0 ms and 16 requests in flight (a client marked small fetched the \
          first 200 ranges only: it is too slow for all 2,000).</p><table><tr><th>client</th>\
          <th>requests/s</th><th>MB/s</th><th>status</th></tr>\n",
     );
@@ -165,7 +165,7 @@ fn clients(rows: &[&Row]) -> String {
             "<tr><td>{}{}{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
             esc(&r.id()),
             if r.pick { " *" } else { "" },
-            if limited { " (n200)" } else { "" },
+            if limited { " (small)" } else { "" },
             if r.is_measured() {
                 num(rps(r))
             } else {
@@ -268,7 +268,7 @@ mod tests {
     #[test]
     fn cells_parse() {
         assert_eq!(cell("lat20-c16"), Some((20, 16, false)));
-        assert_eq!(cell("lat0-c16-n200"), Some((0, 16, true)));
+        assert_eq!(cell("lat0-c16-small"), Some((0, 16, true)));
         assert_eq!(cell("wet-16m"), None);
     }
 
@@ -280,7 +280,7 @@ mod tests {
         store.rows = vec![
             fetch("lat0-c16", "rust", "reqwest", 40_000.0),
             fetch("lat0-c16", "hotpath", "http.client", 7_000.0),
-            fetch("lat0-c16-n200", "ecosystem", "httpx", 500.0),
+            fetch("lat0-c16-small", "ecosystem", "httpx", 500.0),
             fetch("lat20-c16", "rust", "reqwest", 790.0),
             fetch("lat20-c16", "hotpath", "http.client", 600.0),
             fetch("lat0-c64", "baseline", "server-capacity", 90_000.0),
@@ -289,7 +289,7 @@ mod tests {
         let h = section(&Data::new(&store));
         assert!(h.contains("<th>20 ms, c16</th>") && h.contains("rust/reqwest"), "{h}");
         assert!(h.contains("800"), "the ceiling at 20 ms, c16: {h}");
-        assert!(h.contains("ecosystem/httpx (n200)"), "{h}");
+        assert!(h.contains("ecosystem/httpx (small)"), "{h}");
         assert!(h.contains("5.71×"), "rust over hotpath at c16: {h}");
         assert!(h.contains("hotpath 0.75"), "the share of the ceiling: {h}");
         assert!(h.contains("2.25×"), "server over the fastest client: {h}");

@@ -11,7 +11,8 @@
 //! Regimes: `lat<ms>-c<n>`, a latency the server adds to every response and how many requests
 //! a tier may have in flight; then optional `-`-separated knobs for tests and the curious:
 //! a fault (`reset@3`: a fault at range 3, see [`crate::serve::Fault`]; `503x1@3`: once),
-//! `timeout<s>`, `retries<n>`, `n<ranges>` (only the first ranges).
+//! `timeout<s>`, `retries<n>`, `n<ranges>` (only the first ranges), `small` (the first 200:
+//! where the slow clients are timed).
 
 use super::{Fixture, Loaded, Started, Task};
 use crate::serve::{Fault, Server, ServerConfig};
@@ -26,6 +27,8 @@ use std::time::{Duration, Instant};
 
 /// Ranges fetched per call: the first lines of the index.
 pub const RANGES: usize = 2_000;
+/// Ranges a slow client fetches per call (regimes `…-small`).
+pub const SMALL_RANGES: usize = 200;
 /// The one policy's defaults (see the spec): seconds an attempt may wait, retries per range.
 pub const TIMEOUT_S: f64 = 10.0;
 pub const RETRIES: u64 = 2;
@@ -130,6 +133,9 @@ impl Regime {
                 r.timeout_s = t;
             } else if let Some(n) = number("retries") {
                 r.retries = n as u64;
+            } else if part == "small" {
+                // The slow clients' stand-in: the first ranges only.
+                r.ranges = Some(SMALL_RANGES);
             } else if let Some(n) = part.strip_prefix('n').and_then(|v| v.parse().ok()) {
                 r.ranges = Some(n);
             } else {
@@ -396,6 +402,7 @@ mod tests {
         let r = Regime::parse("lat0-c4-reset@3-timeout0.5-retries1-n10").unwrap();
         assert_eq!(r.fault.as_ref().unwrap().1, Some(3));
         assert_eq!((r.timeout_s, r.retries, r.ranges), (0.5, 1, Some(10)));
+        assert_eq!(Regime::parse("lat0-c16-small").unwrap().ranges, Some(200));
         let r = Regime::parse("lat0-c1-503@2x1").unwrap();
         assert_eq!(r.fault.as_ref().unwrap().0.times, Some(1));
         assert!(Regime::parse("c16").is_err());
