@@ -9,3 +9,4 @@ pub mod emoji;
 pub mod glue;
 pub mod json;
 pub mod naive;
+pub mod pipeline;
