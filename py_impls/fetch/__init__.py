@@ -32,8 +32,11 @@ The one retry and timeout policy (every tier):
 Summary (``summarize``): ``{"ranges": n, "bytes": total body bytes, "sha256": of all bodies
 concatenated in plan order}``. The expected summary is read from the served files themselves.
 """
+import asyncio
 import hashlib
+import time
 import types
+import urllib.parse
 
 KINDS = ("connect", "incomplete", "timeout", "status")
 MAX_RETRY_AFTER = 2.0  # seconds: a longer Retry-After is waited for this long
@@ -92,5 +95,110 @@ def summarize(bodies):
     return {"ranges": len(bodies), "bytes": total, "sha256": sha.hexdigest()}
 
 
+# Shared plumbing of the tiers: the policy written once, so that a tier's file holds only the
+# client code people write with its library.
+
+class Failed(Exception):
+    """One attempt that failed: ``kind`` (one of ``KINDS``), ``final`` when retrying is pointless
+    (a status other than 503 or 429), ``wait`` seconds before the next attempt (Retry-After)."""
+
+    def __init__(self, kind, detail="", final=False, wait=0.0):
+        assert kind in KINDS, kind
+        super().__init__(detail)
+        self.kind, self.detail, self.final, self.wait = kind, detail, final, wait
+
+
+def split_url(url):
+    """``(host, port, path)`` of an ``http://`` URL, for the tiers that speak HTTP themselves."""
+    u = urllib.parse.urlsplit(url)
+    return u.hostname, u.port or 80, (u.path or "/") + (f"?{u.query}" if u.query else "")
+
+
+def range_header(start, end):
+    """The ``Range`` header's value for bytes ``start..=end`` (HTTP's end is inclusive too)."""
+    return f"bytes={start}-{end}"
+
+
+def check_status(status, retry_after_value=None):
+    """Raise :class:`Failed` unless ``status`` is 206: 503 and 429 retried after their
+    ``Retry-After``, any other status (a 200 that ignored the Range header, a 404, a 416) final."""
+    if status == 206:
+        return
+    if status in (503, 429):
+        raise Failed("status", f"HTTP {status}", wait=retry_after(retry_after_value))
+    raise Failed("status", f"HTTP {status}", final=True)
+
+
+def check_length(body, start, end):
+    """``body`` if it is exactly the range's length, else :class:`Failed` ``incomplete``."""
+    if len(body) != end - start + 1:
+        raise Failed("incomplete", f"{len(body)} of {end - start + 1} bytes")
+    return body
+
+
+def give_up(plan, index, tries, failure):
+    """After ``tries`` attempts of range ``index``, the last one failing with ``failure``: the
+    :class:`FetchError` to raise, or None when the range gets another attempt (after
+    ``failure.wait`` seconds). For tiers that run their own event loop (pycurl's multi)."""
+    if failure.final or tries > plan.retries:
+        url, start, end = plan.ranges[index]
+        return FetchError(failure.kind, index, url, start, end, failure.detail)
+    return None
+
+
+def with_retries(plan, index, attempt):
+    """Range ``index`` fetched by ``attempt(url, start, end) -> bytes`` under the policy:
+    ``attempt`` raises :class:`Failed`; the last failure becomes a :class:`FetchError`."""
+    url, start, end = plan.ranges[index]
+    tries = 0
+    while True:
+        tries += 1
+        try:
+            return attempt(url, start, end)
+        except Failed as failure:
+            error = give_up(plan, index, tries, failure)
+            if error:
+                raise error from None
+            time.sleep(failure.wait)
+
+
+async def with_retries_async(plan, index, attempt):
+    """:func:`with_retries` for a coroutine ``attempt`` (asyncio tiers)."""
+    url, start, end = plan.ranges[index]
+    tries = 0
+    while True:
+        tries += 1
+        try:
+            return await attempt(url, start, end)
+        except Failed as failure:
+            error = give_up(plan, index, tries, failure)
+            if error:
+                raise error from None
+            await asyncio.sleep(failure.wait)
+
+
+def in_plan_order(results):
+    """The bodies, given every range's result (its body or its exception, in plan order, as
+    ``asyncio.gather(..., return_exceptions=True)`` returns them): the lowest failing range's
+    error is raised."""
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results
+
+
 # (tier, variant, target "module:function", options); the first variant of a tier is its pick.
-VARIANTS = {}
+VARIANTS = {
+    "pure": [("sockets-threads", "pure:fetch", {})],
+    "naive": [("urllib", "naive:fetch", {})],
+    "hotpath": [("http.client-threadpool", "hotpath:fetch", {})],
+    "ecosystem": [
+        ("pyreqwest", "ecosystem:fetch_pyreqwest", {}),
+        ("aiohttp", "ecosystem:fetch_aiohttp", {}),
+        ("aiohttp-uvloop", "ecosystem:fetch_aiohttp_uvloop", {}),
+        ("pycurl-multi", "ecosystem:fetch_pycurl", {}),
+        ("httpx2", "ecosystem:fetch_httpx2", {}),
+        ("httpx", "ecosystem:fetch_httpx", {}),
+        ("niquests", "ecosystem:fetch_niquests", {}),
+    ],
+}
