@@ -10,6 +10,7 @@
 //! - [`bench`]: what the criterion benches share.
 //! - [`report`]: the `report` command (HTML page, Markdown, verdicts) from the results store.
 //! - [`results`]: the typed result row and the results store; [`manifest`]: a run's environment.
+//! - [`serve`]: the local HTTP server the `fetch` task runs against (`gluebench serve DIR`).
 
 pub mod bench;
 pub mod bootstrap;
@@ -17,6 +18,7 @@ pub mod check;
 pub mod manifest;
 pub mod report;
 pub mod results;
+pub mod serve;
 pub mod session;
 pub mod task;
 pub mod tasks;

@@ -13,6 +13,7 @@ USAGE:
     cargo run --release -- check --task TASK [--input FILE | --dataset NAME] [--tier TIER]... [--json] [--full]
     cargo run --release -- datasets [NAME]...
     cargo run --release -- bootstrap
+    cargo run --release -- serve DIR [--latency-ms N] [--fault SPEC] [--retry-after S]
     cargo run --release -- report [--results FILE] [--out DIR] [--baseline OLD.json] [--format html|md] [--splice FILE]
 
 COMMANDS:
@@ -24,6 +25,10 @@ COMMANDS:
     datasets    Generate (or verify) the named datasets, or all of them; print where they are.
     bootstrap   Create .venv/, install the pinned Python packages and the PyO3 module (release).
                 `check`, `cargo bench` and `cargo test` do this themselves on first use.
+    serve       Serve DIR over HTTP/1.1 on 127.0.0.1 (an ephemeral port) until killed, the way
+                the fetch task's benchmarks do: keep-alive, `Range: bytes=a-b` answered with 206
+                and Content-Range as Common Crawl's data server does. Prints the base URL as
+                one line on stdout.
     report      Read the results file (default reports/results.json) and write DIR/index.html
                 (default reports/), one self-contained page with charts, verdicts and the
                 environment, plus DIR/results.json and .csv. --format md prints Markdown tables
@@ -42,6 +47,14 @@ CHECK OPTIONS:
     --tier TIER     only this tier (repeatable): pure, naive, hotpath, ecosystem, pyo3, rust
     --json          print one JSON document instead of the table
     --full          also run slow tiers (pure, ...) on inputs above their size cap
+
+SERVE OPTIONS:
+    --latency-ms N  sleep N ms before each response head (default 0)
+    --fault SPEC    inject a fault, for testing clients: MODE[@OFFSET][xTIMES] with MODE one
+                    of 503 (with Retry-After), reset (mid-body), stall (mid-body), short (fewer
+                    bytes than Content-Length); @OFFSET only ranges starting there, xTIMES only
+                    that many times per (path, range start). E.g. reset, 503@1234x1, stallx2
+    --retry-after S the Retry-After seconds of a 503 fault (default 1)
 ";
 
 fn main() -> ExitCode {
@@ -53,6 +66,7 @@ fn main() -> ExitCode {
             println!("ready: {}", env.python.display());
             ExitCode::SUCCESS
         }),
+        Some("serve") => cmd_serve(&args[1..]),
         Some("report") => gluebench::report::cmd(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
@@ -142,4 +156,64 @@ fn cmd_datasets(args: &[String]) -> Result<ExitCode, String> {
         println!("{name}\t{}", ds.path.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_serve(args: &[String]) -> Result<ExitCode, String> {
+    use gluebench::serve::{Fault, Server, ServerConfig};
+    use std::io::Write;
+    let mut dir = None;
+    let mut cfg = ServerConfig::new(PathBuf::new());
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match arg.as_str() {
+            "--latency-ms" => {
+                let v = value("--latency-ms")?;
+                let ms: u64 = v
+                    .parse()
+                    .map_err(|_| format!("--latency-ms takes whole milliseconds, not {v:?}"))?;
+                cfg.latency = std::time::Duration::from_millis(ms);
+            }
+            "--fault" => cfg.fault = Some(Fault::parse(&value("--fault")?)?),
+            "--retry-after" => {
+                let v = value("--retry-after")?;
+                cfg.retry_after_s = v
+                    .parse()
+                    .map_err(|_| format!("--retry-after takes whole seconds, not {v:?}"))?;
+            }
+            "-h" | "--help" => {
+                print!("{USAGE}");
+                return Ok(ExitCode::SUCCESS);
+            }
+            other if other.starts_with('-') => {
+                return Err(format!("unknown option {other:?} for serve (see --help)"))
+            }
+            other if dir.is_none() => dir = Some(PathBuf::from(other)),
+            other => return Err(format!("serve takes one DIR, got a second: {other:?}")),
+        }
+    }
+    cfg.root = dir.ok_or("serve needs a DIR to serve (e.g. serve datasets/cache)")?;
+    let about = format!(
+        "{} (latency {} ms, fault {})",
+        cfg.root.display(),
+        cfg.latency.as_millis(),
+        cfg.fault.as_ref().map_or("none".into(), |f| f.to_string()),
+    );
+    let server = Server::start(cfg).map_err(|e| e.to_string())?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", server.url())
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("cannot write the URL to stdout: {e}"))?;
+    drop(out);
+    eprintln!(
+        "gluebench: serving {about} at {}; Ctrl-C to stop",
+        server.url()
+    );
+    loop {
+        std::thread::park();
+    }
 }
