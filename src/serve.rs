@@ -124,14 +124,20 @@ impl Fault {
         let (rest, times) = match s.split_once('x') {
             Some((rest, n)) => (
                 rest,
-                Some(n.parse::<u32>().map_err(|_| bad(format!("TIMES {n:?} is not a count")))?),
+                Some(
+                    n.parse::<u32>()
+                        .map_err(|_| bad(format!("TIMES {n:?} is not a count")))?,
+                ),
             ),
             None => (s, None),
         };
         let (mode, at) = match rest.split_once('@') {
             Some((mode, at)) => (
                 mode,
-                Some(at.parse::<u64>().map_err(|_| bad(format!("OFFSET {at:?} is not a byte offset")))?),
+                Some(
+                    at.parse::<u64>()
+                        .map_err(|_| bad(format!("OFFSET {at:?} is not a byte offset")))?,
+                ),
             ),
             None => (rest, None),
         };
@@ -265,28 +271,31 @@ struct Shared {
     fault: Option<Fault>,
     retry_after: HeaderValue,
     /// How often the fault fired per (path, range start), for `Fault::times`.
-    fired: Mutex<HashMap<(String, u64), u32>>,
+    fired: Mutex<HashMap<(String, Option<u64>), u32>>,
     requests: AtomicU64,
     stopped: watch::Receiver<bool>,
 }
 
 impl Shared {
-    /// The fault to inject into this request, if it matches and has fires left; counts the fire.
-    fn fire(&self, path: &str, offset: Option<u64>) -> Option<FaultMode> {
+    /// The fault aimed at a request whose range starts at `offset` (see [`range_start`]).
+    fn aimed(&self, offset: Option<u64>) -> Option<FaultMode> {
         let fault = self.fault.as_ref()?;
-        let offset = offset?;
-        if fault.at.is_some_and(|at| at != offset) {
-            return None;
+        match fault.at {
+            Some(at) if offset != Some(at) => None,
+            _ => Some(fault.mode),
         }
-        if let Some(times) = fault.times {
-            let mut fired = self.fired.lock().unwrap_or_else(|e| e.into_inner());
-            let n = fired.entry((path.to_owned(), offset)).or_insert(0);
-            if *n >= times {
-                return None;
-            }
-            *n += 1;
-        }
-        Some(fault.mode)
+    }
+
+    /// Whether the fault may fire (again) on (path, offset), counting the fire if so. Called only
+    /// when it is about to fire: a body fault on a 404 or a HEAD uses up nothing.
+    fn fire(&self, path: &str, offset: Option<u64>) -> bool {
+        let Some(times) = self.fault.as_ref().and_then(|f| f.times) else {
+            return true;
+        };
+        let mut fired = self.fired.lock().unwrap_or_else(|e| e.into_inner());
+        let n = fired.entry((path.to_owned(), offset)).or_insert(0);
+        *n += 1;
+        *n <= times
     }
 
     /// Resolves when the server is told to stop.
@@ -331,9 +340,8 @@ async fn connection(stream: TcpStream, shared: Arc<Shared>) {
         reset: reset.clone(),
     });
     let service_shared = shared.clone();
-    let service = hyper::service::service_fn(move |req| {
-        handle(req, service_shared.clone(), reset.clone())
-    });
+    let service =
+        hyper::service::service_fn(move |req| handle(req, service_shared.clone(), reset.clone()));
     let conn = hyper::server::conn::http1::Builder::new().serve_connection(io, service);
     tokio::pin!(conn);
     tokio::select! {
@@ -368,12 +376,16 @@ async fn respond(
     if !is_confined(req.uri().path()) {
         return small(StatusCode::NOT_FOUND, "");
     }
-    let (path, offset) = match shared.fault {
-        Some(_) => (req.uri().path().to_owned(), range_start(&req)),
-        None => (String::new(), None),
+    let offset = match shared.fault {
+        Some(_) => range_start(&req),
+        None => None,
     };
-    let fault = shared.fire(&path, offset);
-    if fault == Some(FaultMode::Unavailable) {
+    let fault = shared.aimed(offset);
+    let path = match fault {
+        Some(_) => req.uri().path().to_owned(),
+        None => String::new(),
+    };
+    if fault == Some(FaultMode::Unavailable) && shared.fire(&path, offset) {
         let mut r = small(
             StatusCode::SERVICE_UNAVAILABLE,
             "503 Service Unavailable (an injected fault): retry after Retry-After seconds\n",
@@ -401,13 +413,17 @@ async fn respond(
         response.headers_mut().remove(header::CONTENT_RANGE);
     }
     let length = content_length(&response);
+    let cuttable = !head && response.status().is_success() && length > 0;
     let cut = match fault {
-        Some(mode) if !head && response.status().is_success() && length > 0 => Some(CutPlan {
-            mode,
-            after: length / 2,
-            reset,
-            stopping: Box::pin(shared.stopping()),
-        }),
+        Some(mode) if mode != FaultMode::Unavailable && cuttable && shared.fire(&path, offset) => {
+            Some(CutPlan {
+                mode,
+                after: length / 2,
+                flushed: false,
+                reset,
+                stopping: Box::pin(shared.stopping()),
+            })
+        }
         _ => None,
     };
     response.map(|inner| {
@@ -421,7 +437,9 @@ async fn respond(
 
 /// A response with a small fixed body (its Content-Length set by hyper from the exact size).
 fn small(status: StatusCode, body: &'static str) -> Response<ResponseBody> {
-    let mut r = Response::new(Either::Right(Full::new(Bytes::from_static(body.as_bytes()))));
+    let mut r = Response::new(Either::Right(Full::new(Bytes::from_static(
+        body.as_bytes(),
+    ))));
     *r.status_mut() = status;
     if !body.is_empty() {
         r.headers_mut()
@@ -598,9 +616,9 @@ impl AsyncSeek for LocalFile {
             io::SeekFrom::End(d) => (self.file.meta.len(), d),
             io::SeekFrom::Current(d) => (self.pos, d),
         };
-        self.pos = base.checked_add_signed(delta).ok_or_else(|| {
-            io::Error::new(io::ErrorKind::InvalidInput, "seek before the start")
-        })?;
+        self.pos = base
+            .checked_add_signed(delta)
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
         Ok(())
     }
 
@@ -628,6 +646,7 @@ struct Cut {
 struct CutPlan {
     mode: FaultMode,
     after: u64,
+    flushed: bool,
     /// The connection's flag: close with a TCP reset instead of a FIN.
     reset: Arc<AtomicBool>,
     /// A stalled body waits on this, so that stopping the server ends it.
@@ -651,6 +670,13 @@ impl Body for Cut {
                 .map_err(BoxError::from);
         };
         if this.sent >= plan.after {
+            // Once Pending first, so that hyper flushes the half already given (head included)
+            // before the cut: cutting in the same poll would drop them unsent.
+            if !plan.flushed {
+                plan.flushed = true;
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
+            }
             return match plan.mode {
                 FaultMode::Reset => {
                     plan.reset.store(true, Ordering::Relaxed);
@@ -662,7 +688,7 @@ impl Body for Cut {
                     Poll::Pending => Poll::Pending,
                     Poll::Ready(()) => Poll::Ready(Some(Err("server stopped".into()))),
                 },
-                FaultMode::Unavailable => Poll::Ready(None),
+                FaultMode::Unavailable => unreachable!("a 503 has no body to cut"),
             };
         }
         let frame = match Pin::new(&mut this.inner).poll_frame(cx) {
@@ -857,12 +883,27 @@ mod tests {
             Fault::parse("unavailable"),
             Ok(f(FaultMode::Unavailable, None, None))
         );
-        assert_eq!(Fault::parse("stallx2"), Ok(f(FaultMode::Stall, None, Some(2))));
-        assert_eq!(Fault::parse("short@0x3"), Ok(f(FaultMode::Short, Some(0), Some(3))));
+        assert_eq!(
+            Fault::parse("stallx2"),
+            Ok(f(FaultMode::Stall, None, Some(2)))
+        );
+        assert_eq!(
+            Fault::parse("short@0x3"),
+            Ok(f(FaultMode::Short, Some(0), Some(3)))
+        );
         for spec in ["reset", "unavailable@7x2", "stallx1", "short@0"] {
             assert_eq!(Fault::parse(spec).unwrap().to_string(), spec);
         }
-        for bad in ["", "boom", "reset@", "reset@-1", "resetx", "stallxx2", "503@1x1@2", "short@abc"] {
+        for bad in [
+            "",
+            "boom",
+            "reset@",
+            "reset@-1",
+            "resetx",
+            "stallxx2",
+            "503@1x1@2",
+            "short@abc",
+        ] {
             let err = Fault::parse(bad).unwrap_err();
             assert!(err.contains("MODE[@OFFSET][xTIMES]"), "{bad}: {err}");
         }
@@ -884,12 +925,29 @@ mod tests {
 
     #[test]
     fn confined_paths() {
-        for ok in ["/", "/a.warc.gz", "/dir/file", "/a%20b", "/.hidden", "/a/./b"] {
+        for ok in [
+            "/",
+            "/a.warc.gz",
+            "/dir/file",
+            "/a%20b",
+            "/.hidden",
+            "/a/./b",
+        ] {
             assert!(is_confined(ok), "{ok}");
         }
         for bad in [
-            "/..", "/../etc/passwd", "/a/../../b", "/%2e%2e/x", "/%2E%2E%2Fetc", "/a/%2e%2E",
-            "//etc/passwd", "/%2Fetc/passwd", "/a\\..\\b", "/a%5c..%5cb", "/a%00b", "/%ff",
+            "/..",
+            "/../etc/passwd",
+            "/a/../../b",
+            "/%2e%2e/x",
+            "/%2E%2E%2Fetc",
+            "/a/%2e%2E",
+            "//etc/passwd",
+            "/%2Fetc/passwd",
+            "/a\\..\\b",
+            "/a%5c..%5cb",
+            "/a%00b",
+            "/%ff",
         ] {
             assert!(!is_confined(bad), "{bad}");
         }

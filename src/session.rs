@@ -118,6 +118,27 @@ impl Input {
         }
     }
 
+    /// An input whose service the caller started (tests, experiments): `guard` is dropped with
+    /// the input. `expected` may be `None` when every tier is expected to fail.
+    pub fn with_fixture(
+        label: &str,
+        path: PathBuf,
+        bytes: Vec<u8>,
+        expected: Option<Summary>,
+        params: Summary,
+        guard: Box<dyn std::any::Any + Send>,
+    ) -> Input {
+        Input {
+            label: label.to_string(),
+            path,
+            bytes,
+            expected,
+            sha256: None,
+            params,
+            fixture: Some(guard),
+        }
+    }
+
     /// What a tier's call is handed.
     pub fn call(&self) -> Call<'_> {
         Call {

@@ -193,6 +193,7 @@ VARIANTS = {
     "naive": [("urllib", "naive:fetch", {})],
     "hotpath": [("http.client-threadpool", "hotpath:fetch", {})],
     "ecosystem": [
+        ("pyreqwest-sync-threadpool", "ecosystem:fetch_pyreqwest_sync", {}),
         ("pyreqwest", "ecosystem:fetch_pyreqwest", {}),
         ("aiohttp", "ecosystem:fetch_aiohttp", {}),
         ("aiohttp-uvloop", "ecosystem:fetch_aiohttp_uvloop", {}),
@@ -201,4 +202,5 @@ VARIANTS = {
         ("httpx", "ecosystem:fetch_httpx", {}),
         ("niquests", "ecosystem:fetch_niquests", {}),
     ],
+    "pyo3": [("reqwest", "pyo3:fetch", {})],
 }

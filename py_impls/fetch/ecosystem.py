@@ -17,9 +17,11 @@ first entry of ``VARIANTS["ecosystem"]``; the others are its runners-up:
 """
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from . import Failed, FetchError, check_length, check_status, give_up, in_plan_order, range_header, with_retries_async
+from . import (Failed, FetchError, check_length, check_status, give_up, in_plan_order, range_header,
+               with_retries, with_retries_async)
 
 NO_DECODING = {"Accept-Encoding": "identity"}
 
@@ -45,25 +47,66 @@ async def gather(plan, attempt):
 
 # --- pyreqwest ---------------------------------------------------------------------------------
 
+def pyreqwest_failure(error):
+    """A pyreqwest exception as the policy's failure. Its ``ConnectError`` covers a failed
+    connect and also a connection that broke after it (hyper's ``SendRequest`` error): reqwest's
+    chain of causes tells them apart."""
+    from pyreqwest.exceptions import ConnectError, ConnectTimeoutError, ReadTimeoutError
+
+    causes = [cause["message"] for cause in (getattr(error, "details", None) or {}).get("causes") or ()]
+    detail = causes[-1] if causes else str(error)
+    if isinstance(error, ConnectTimeoutError) or (
+            isinstance(error, ConnectError) and "client error (Connect)" in causes):
+        return Failed("connect", detail)
+    if isinstance(error, ReadTimeoutError):
+        return Failed("timeout", detail)
+    return Failed("incomplete", detail)  # a body cut short, a reset connection
+
+
+def pyreqwest_builder(builder, plan):
+    timeout = timedelta(seconds=plan.timeout)
+    return (builder.connect_timeout(timeout).read_timeout(timeout)
+            .gzip(False).brotli(False).zstd(False).deflate(False))
+
+
+def fetch_pyreqwest_sync(plan):
+    """pyreqwest's blocking client, shared by a thread pool (it is thread-safe, and it releases
+    the GIL while it waits): one Python thread per request in flight, no event loop at all."""
+    from pyreqwest.client import SyncClientBuilder
+    from pyreqwest.exceptions import RequestError
+
+    with pyreqwest_builder(SyncClientBuilder(), plan).build() as client:
+        def attempt(url, start, end):
+            try:
+                response = client.get(url).header("Range", range_header(start, end)).build().send()
+                body = response.bytes()
+            except RequestError as e:
+                raise pyreqwest_failure(e) from None
+            check_status(response.status, response.get_header("retry-after"))
+            return check_length(body.to_bytes(), start, end)
+
+        def get(index):
+            return with_retries(plan, index, attempt)
+
+        if plan.concurrency <= 1:
+            return list(map(get, range(len(plan.ranges))))
+        with ThreadPoolExecutor(plan.concurrency) as pool:
+            return list(pool.map(get, range(len(plan.ranges))))
+
+
 def fetch_pyreqwest(plan):
+    """pyreqwest's asyncio client: each request a Rust future awaited from the event loop."""
     from pyreqwest.client import ClientBuilder
-    from pyreqwest.exceptions import ConnectError, ConnectTimeoutError, ReadTimeoutError, RequestError
+    from pyreqwest.exceptions import RequestError
 
     async def run():
-        timeout = timedelta(seconds=plan.timeout)
-        builder = (ClientBuilder().max_connections(plan.concurrency).connect_timeout(timeout)
-                   .read_timeout(timeout).gzip(False).brotli(False).zstd(False).deflate(False))
-        async with builder.build() as client:
+        async with pyreqwest_builder(ClientBuilder().max_connections(plan.concurrency), plan).build() as client:
             async def attempt(url, start, end):
                 try:
                     response = await client.get(url).header("Range", range_header(start, end)).build().send()
                     body = await response.bytes()
-                except (ConnectError, ConnectTimeoutError) as e:
-                    raise Failed("connect", str(e)) from None
-                except ReadTimeoutError:
-                    raise Failed("timeout", f"no answer in {plan.timeout} s") from None
-                except RequestError as e:  # a body cut short, a reset connection
-                    raise Failed("incomplete", str(e)) from None
+                except RequestError as e:
+                    raise pyreqwest_failure(e) from None
                 check_status(response.status, response.get_header("retry-after"))
                 return check_length(body.to_bytes(), start, end)
 

@@ -6,17 +6,20 @@
 //! Rust `Vec` through Python's buffer protocol (`memoryview(out)`, `hashlib.sha256(out)` and
 //! `bytes(out)` all work on it).
 
-use pyo3::exceptions::PyValueError;
+use pyo3::create_exception;
+use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PySet, PyString, PyTuple};
 use rust_impls::decompress as rs;
 use rust_impls::emoji;
+use rust_impls::fetch as rs_fetch;
 use rust_impls::glue;
 use rust_impls::json;
 use rust_impls::pipeline;
 use serde_json::Value;
 use std::os::raw::c_int;
+use std::time::Duration;
 
 /// Bytes owned by Rust, readable from Python through the buffer protocol (zero-copy):
 /// `data[start..]` (a decompressed WARC record's content block starts after its headers).
@@ -274,6 +277,95 @@ impl EmojiCounter {
     }
 }
 
+// ---------------------------------------------------------------- fetch
+
+create_exception!(
+    gluebench_rs,
+    FetchError,
+    PyException,
+    "A range that could not be fetched: `kind` (connect, incomplete, timeout, status), `offset` \
+     (its 0-based index in the plan), `url`, `start`, `end` and `detail`."
+);
+
+/// fetch(ranges: list[tuple[str, int, int]], concurrency: int, timeout: float, retries: int,
+/// variant: str = "reqwest") -> list[bytes]: every `(url, start, end)` range (inclusive end)
+/// fetched by a `rust_impls::fetch` variant with the GIL released, the bodies in plan order.
+/// Raises `FetchError` for a range that could not be fetched, `ValueError` for a bad argument.
+#[pyfunction]
+#[pyo3(signature = (ranges, concurrency, timeout, retries, variant = "reqwest"))]
+fn fetch<'py>(
+    py: Python<'py>,
+    ranges: Vec<(String, u64, u64)>,
+    concurrency: usize,
+    timeout: f64,
+    retries: u32,
+    variant: &str,
+) -> PyResult<Bound<'py, PyList>> {
+    let Some((_, fetcher)) = rs_fetch::VARIANTS.iter().find(|(name, _)| *name == variant) else {
+        let names: Vec<_> = rs_fetch::VARIANTS.iter().map(|(name, _)| *name).collect();
+        return Err(PyValueError::new_err(format!(
+            "unknown fetch variant {variant:?}; the variants are {names:?}"
+        )));
+    };
+    if concurrency == 0 {
+        return Err(PyValueError::new_err("concurrency must be at least 1"));
+    }
+    let timeout = Duration::try_from_secs_f64(timeout)
+        .ok()
+        .filter(|t| !t.is_zero())
+        .ok_or_else(|| {
+            PyValueError::new_err(format!(
+                "timeout {timeout} is not a positive number of seconds"
+            ))
+        })?;
+    let ranges = ranges
+        .into_iter()
+        .enumerate()
+        .map(|(i, (url, start, end))| match end >= start {
+            true => Ok(rs_fetch::Range { url, start, end }),
+            false => Err(PyValueError::new_err(format!(
+                "range {i} ({url} {start}-{end}): the end (inclusive) is before the start"
+            ))),
+        })
+        .collect::<PyResult<_>>()?;
+    let plan = rs_fetch::Plan {
+        ranges,
+        concurrency,
+        timeout,
+        retries,
+    };
+    let bodies = py
+        .detach(|| fetcher(&plan))
+        .map_err(|e| fetch_error(py, e))?;
+    PyList::new(py, bodies.iter().map(|body| PyBytes::new(py, body)))
+}
+
+/// `FetchError(message)` with the error's fields as attributes (`offset`: the range's index).
+fn fetch_error(py: Python<'_>, e: rs_fetch::FetchError) -> PyErr {
+    let err = FetchError::new_err(e.to_string());
+    let value = err.value(py);
+    let fields: [(&str, Bound<'_, PyAny>); 6] = [
+        ("kind", PyString::new(py, e.kind.as_str()).into_any()),
+        (
+            "offset",
+            e.index.into_pyobject(py).expect("an int").into_any(),
+        ),
+        ("url", PyString::new(py, &e.url).into_any()),
+        (
+            "start",
+            e.start.into_pyobject(py).expect("an int").into_any(),
+        ),
+        ("end", e.end.into_pyobject(py).expect("an int").into_any()),
+        ("detail", PyString::new(py, &e.detail).into_any()),
+    ];
+    for (name, field) in fields {
+        if let Err(failed) = value.setattr(name, field) {
+            return failed;
+        }
+    }
+    err
+}
+
 // ---------------------------------------------------------------- pipeline
 
 /// The bytes of a `bytes` or a `Buffer`, borrowed (both are immutable).
@@ -382,6 +474,8 @@ fn gluebench_rs(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(wat, m)?)?;
     m.add_function(wrap_pyfunction!(wat_dicts, m)?)?;
     m.add_class::<EmojiCounter>()?;
+    m.add_function(wrap_pyfunction!(fetch, m)?)?;
+    m.add("FetchError", m.py().get_type::<FetchError>())?;
     m.add_function(wrap_pyfunction!(pipeline_select, m)?)?;
     m.add_function(wrap_pyfunction!(pipeline_gunzip, m)?)?;
     m.add_function(wrap_pyfunction!(pipeline_run, m)?)?;

@@ -6,6 +6,7 @@
 
 pub mod decompress;
 pub mod emoji;
+pub mod fetch;
 pub mod glue;
 pub mod json;
 pub mod naive;

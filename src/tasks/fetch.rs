@@ -169,22 +169,34 @@ fn start(regime: &str, input: &Loaded) -> Result<Started, TaskError> {
     } else {
         None
     };
-    let fault = match &r.fault {
+    let fault_at = match r.fault.as_ref().and_then(|f| f.1) {
         None => None,
-        Some((fault, None)) => Some(fault.clone()),
-        Some((fault, Some(i))) => {
-            let (_, offset, _) = ranges.get(*i).ok_or_else(|| {
-                TaskError::new(
-                    "usage",
-                    format!("the fault is at range {i}, but there are {n} ranges"),
-                )
-            })?;
-            Some(Fault {
-                at: Some(*offset),
-                ..fault.clone()
-            })
-        }
+        Some(i) => Some(ranges.get(i).map(|range| range.1).ok_or_else(|| {
+            TaskError::new(
+                "usage",
+                format!("the fault is at range {i}, but there are {n} ranges"),
+            )
+        })?),
     };
+    let (server, params) = serve(&r, root, fault_at)?;
+    Ok(Started {
+        input: cut,
+        params,
+        guard: Box::new(server),
+    })
+}
+
+/// Starts the server over `root` with the regime's latency and fault (`fault_at`: the byte
+/// offset of the one range it hits), and the parameters every tier receives.
+pub fn serve(
+    r: &Regime,
+    root: PathBuf,
+    fault_at: Option<u64>,
+) -> Result<(Server, Summary), TaskError> {
+    let fault = r.fault.as_ref().map(|(fault, index)| Fault {
+        at: if index.is_some() { fault_at } else { fault.at },
+        ..fault.clone()
+    });
     let server = Server::start(ServerConfig {
         root,
         latency: Duration::from_millis(r.latency_ms),
@@ -199,11 +211,7 @@ fn start(regime: &str, input: &Loaded) -> Result<Started, TaskError> {
         "retries": r.retries,
         "latency_ms": r.latency_ms,
     });
-    Ok(Started {
-        input: cut,
-        params: params.as_object().cloned().unwrap_or_default(),
-        guard: Box::new(server),
-    })
+    Ok((server, params.as_object().cloned().unwrap_or_default()))
 }
 
 /// Times one call of a Rust client; reading the plan and summarising are not timed.
