@@ -34,6 +34,43 @@ class GzipError(Exception):
         super().__init__(f"{kind} {where}" + (f": {detail}" if detail else ""))
 
 
+CHUNK = 64 * 1024
+
+
+def decompress_members(data, zlib):
+    """The member loop over a ``zlib``-like module (the stdlib's, ``isal_zlib``, ``zlib_ng``):
+    one ``decompressobj(31)`` per member (gzip framing, CRC-32 and ISIZE checked in C), fed
+    ``CHUNK``-byte slices of a ``memoryview`` so nothing is copied on the way in and
+    ``unused_data`` (what a member leaves over) stays small. Bigger slices are slower: each
+    member end copies the leftover slice into ``unused_data``. The output is collected as a
+    list of chunks and joined once. The hotpath tier's pick, and the ecosystem's runners-up
+    with their libraries' drop-in modules."""
+    if not data:
+        raise GzipError("empty", 0, "the input is empty")
+    view, end = memoryview(data), len(data)
+    out, members, pos = [], 0, 0
+    while pos < end:
+        if members:  # NUL padding may follow a member
+            while pos < end and data[pos] == 0:
+                pos += 1
+            if pos == end:
+                break
+        if data[pos:pos + 2] != b"\x1f\x8b":
+            raise GzipError("not-gzip", pos, "not a gzip member")
+        start, d = pos, zlib.decompressobj(31)
+        try:
+            while not d.eof:
+                if pos == end:
+                    raise GzipError("truncated", start, "the input ends inside this member")
+                chunk = view[pos:pos + CHUNK]
+                out.append(d.decompress(chunk))
+                pos += len(chunk) - len(d.unused_data)
+        except zlib.error as e:
+            raise zlib_error(e, start) from None
+        members += 1
+    return members, b"".join(out)
+
+
 def zlib_error(exc, offset):
     """Map a zlib-style error message (stdlib zlib, isal, zlib-ng) to a GzipError."""
     msg = str(exc)

@@ -13,7 +13,7 @@ import io
 from . import gzip_module_errors
 
 
-def decompress(data, gzip=gzip):
+def decompress(data):
     with gzip_module_errors(data):
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as f:
             return None, f.read()

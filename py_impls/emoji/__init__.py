@@ -25,6 +25,7 @@ Variants with ``known_mismatch`` follow other rules by design (the reason says w
 harness runs them and reports their differences instead of timing them.
 """
 import os
+import re
 from pathlib import Path
 
 from .rgi import EMOJI_VERSION, parse
@@ -50,6 +51,28 @@ def emoji_set():
 
 def sequences():
     return emoji_set()[1]
+
+
+def start_class():
+    """A character class (for ``re`` and ``regex``) holding the first code point of every RGI
+    sequence that is not a keycap: the BMP ones exactly, consecutive code points as ranges, and
+    U+1F000..U+1FAFF as one range (``sre`` checks a class's non-BMP members one by one, for every
+    character it scans). A candidate for a match starts on one of these or on a keycap's ASCII."""
+    seqs = sequences()
+    first = {s[0] for s in seqs if not s[0].isascii()}
+    assert all("\U0001F000" <= c <= "\U0001FAFF" for c in first if c > "\uffff"), "a first code point off the range"
+    return f"[{char_ranges(c for c in first if c <= chr(0xFFFF))}\U0001F000-\U0001FAFF]"
+
+
+def char_ranges(chars):
+    """A character class's body for ``chars``, consecutive code points as ranges."""
+    runs = []
+    for cp in sorted(map(ord, chars)):
+        if runs and runs[-1][1] == cp - 1:
+            runs[-1][1] = cp
+        else:
+            runs.append([cp, cp])
+    return "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in runs)
 
 
 def decode(data):

@@ -15,7 +15,8 @@ byte: 16 children at the root, at most 64 below) it is some 30 times faster, wit
 matches as on the bytes.
 
 The ``regex`` package matches a *named list* (``\\L<name>``, a set of strings) longest
-first; a lookahead of the hotpath's candidate class keeps it from trying every position.
+first; a lookahead of the package's candidate class (``start_class``) keeps it from trying
+every position.
 
 The ``emoji`` package (which the set file itself comes from) follows its own rules, so it is
 kept as a known mismatch: see ``VARIANTS``.
@@ -27,8 +28,7 @@ import ahocorasick_rs
 import emoji
 import regex
 
-from . import decode, sequences, utf8
-from .hotpath import START_CLASS
+from . import decode, sequences, start_class, utf8
 
 SEQS = sequences()
 EMOJI = frozenset(SEQS)
@@ -76,7 +76,7 @@ def count_pyahocorasick_str(data):
     return {SEQS[i]: n for i, n in found.items()}, replacements
 
 
-_NAMED_LIST = regex.compile(rf"(?={START_CLASS}|[#*0-9]\ufe0f)\L<emoji>", emoji=SEQS)
+_NAMED_LIST = regex.compile(rf"(?={start_class()}|[#*0-9]\ufe0f)\L<emoji>", emoji=SEQS)
 
 
 def count_regex(data):

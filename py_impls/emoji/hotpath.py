@@ -9,8 +9,9 @@ points that occur later in some sequence. Such a match, a *cluster*, holds every
 that starts in it: after its first code point a sequence has only code points of the run's
 kind, and the run stops at none of them. Clusters are counted with ``Counter``, and each
 distinct one is decoded and looked up once: a whole emoji, or (``🔥🔥🔥``, ``©``, a cut ZWJ
-sequence) split with the pure tier's trie, leftmost-longest. The keycaps, the only sequences
-with an ASCII code point, are counted with ``bytes.count``.
+sequence) split leftmost-longest by ``longest``: one ``dict`` maps every prefix of a sequence
+to whether it is a whole one, and a match grows a code point at a time while it is a prefix.
+The keycaps, the only sequences with an ASCII code point, are counted with ``bytes.count``.
 
 Decoding goes by chunks of about 16 KB ending at a newline (the package's ``utf8_chunks``):
 ASCII chunks are skipped, the others are decoded only to count replacements, and when a chunk
@@ -19,11 +20,11 @@ builds one 4-byte-per-character ``str`` as soon as it holds one emoji, and runs 
 
 The two ``str`` variants scan the decoded text: ``count_clusters`` the same way with one
 pattern (a ``str`` has no common prefix to find), and ``count_search``, the textbook one: jump
-from candidate to candidate with ``search`` and walk the trie from each. Their character class
-holds the BMP first code points and U+1F000..U+1FAFF as one range: ``sre`` checks a class's
-non-BMP members one by one, for every character it scans (0.25 MB/s with the exact class).
+from candidate to candidate with ``search`` and take the ``longest`` match at each. Their
+character class is the package's ``start_class``: the BMP first code points and
+U+1F000..U+1FAFF as one range (0.25 MB/s with the exact class).
 
-Measured and left out: ``findall`` of runs of non-ASCII characters, then the trie on each
+Measured and left out: ``findall`` of runs of non-ASCII characters, then a trie walk on each
 (13-18 MB/s: in web text most such runs are words, not emoji), and one alternation of all
 3,953 sequences, longest first (0.1 MB/s: ``sre`` tries them one by one at every position).
 """
@@ -31,8 +32,7 @@ import os
 import re
 from collections import Counter
 
-from . import decode, sequences, utf8_chunks
-from .pure import longest
+from . import char_ranges, decode, sequences, start_class, utf8_chunks
 
 SEQS = sequences()
 EMOJI = frozenset(SEQS)
@@ -42,7 +42,6 @@ REST = {c for s in SEQS for c in s[1:]}
 # What the shortcuts rely on; checked on the set file, whatever its version.
 assert all(k[1:] == "\ufe0f\u20e3" for k in KEYCAPS), "a sequence with ASCII that is not a keycap"
 assert not any(c.isascii() for c in FIRST | REST), "ASCII inside a sequence"
-assert FIRST and all("\U0001F000" <= c <= "\U0001FAFF" for c in FIRST if c > "\uffff")
 
 
 def _utf8(chars):
@@ -68,6 +67,24 @@ def _by_lead(chars):
 _REST_RUN = b"(?:" + b"|".join(_utf8(g) for g in _by_lead(REST)) + b")*"
 PASSES = [re.compile(_utf8(g) + _REST_RUN).finditer for g in _by_lead(FIRST)]
 KEYCAP_BYTES = [k.encode() for k in KEYCAPS]
+
+
+# Every prefix of a sequence -> whether it is a whole sequence (a shorter prefix of a longer
+# one may be: 🏴 is, 🏴 with two tag characters is not).
+PREFIXES = {s[:k]: False for s in SEQS for k in range(1, len(s))} | dict.fromkeys(SEQS, True)
+
+
+def longest(text, i, n):
+    """The end of the longest sequence starting at ``text[i]``, or 0 if none does."""
+    end, j = 0, i + 1
+    while j <= n:
+        whole = PREFIXES.get(text[i:j])
+        if whole is None:
+            break
+        if whole:
+            end = j
+        j += 1
+    return end
 
 
 def split(cluster):
@@ -117,19 +134,8 @@ def count(data):
 
 # ------------------------------------------------------------------ the str variants
 
-def _ranges(chars):
-    """A character class's body for ``chars``, consecutive code points as ranges."""
-    runs = []
-    for cp in sorted(map(ord, chars)):
-        if runs and runs[-1][1] == cp - 1:
-            runs[-1][1] = cp
-        else:
-            runs.append([cp, cp])
-    return "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in runs)
-
-
-START_CLASS = f"[{_ranges(c for c in FIRST if c <= chr(0xFFFF))}\U0001F000-\U0001FAFF]"
-_CLUSTER = re.compile(f"{START_CLASS}[{_ranges(REST)}]*")
+START_CLASS = start_class()
+_CLUSTER = re.compile(f"{START_CLASS}[{char_ranges(REST)}]*")
 _CANDIDATE = re.compile(START_CLASS)
 
 

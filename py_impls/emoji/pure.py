@@ -11,8 +11,8 @@ the lines that are not ASCII word by word (split at spaces); an ASCII line or wo
 whole (``str.isascii`` reads a flag the ``str`` already carries). In the words left, each
 character costs one ``in`` on the trie's first level.
 
-The hotpath tier reuses ``longest`` from its candidates on. ``count_2threads`` (a runner-up)
-counts the two halves of the input on two threads: under the GIL only one runs at a time.
+``count_2threads`` (a runner-up) counts the two halves of the input on two threads: under the
+GIL only one runs at a time.
 """
 from concurrent.futures import ThreadPoolExecutor
 

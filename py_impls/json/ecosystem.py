@@ -5,15 +5,18 @@ materialised (everything else is validated and skipped in C), so a CDXJ line
 costs one small object instead of a dict of eleven strings; for WAT the Struct
 tree follows only the path the aggregate needs. pysimdjson parses lazily and
 orjson builds full dicts, both line by line. Like the hotpath tier, the fast
-paths take the usual shape of input and hand anything else to the line-by-line
-tier, which returns the same result or names the first bad line. The buffer is
-validated as UTF-8 up front, since a parser only checks the bytes it reads.
+paths take the usual shape of input and hand anything else to the package's
+line-by-line loop with ``json.loads``, which returns the same result or names
+the first bad line. The buffer is validated as UTF-8 up front, since a parser
+only checks the bytes it reads.
 """
+import json
+
 import msgspec
 import orjson
 import simdjson
 
-from . import selected, naive, wat_counts
+from . import cdxj_by_line, selected, wat_by_line, wat_counts
 
 
 class CdxRecord(msgspec.Struct):
@@ -43,7 +46,7 @@ def cdxj(data):
                 records.append(selected(fields, number))
         return lines, records
     except (ValueError, msgspec.MsgspecError):
-        return naive.cdxj(data)
+        return cdxj_by_line(data, json.loads)
 
 
 def cdxj_orjson(data):
@@ -67,7 +70,7 @@ def cdxj_simdjson(data):
             del doc  # the parser is reused: its lazy view must be gone first
         return lines, records
     except (ValueError, AttributeError):  # AttributeError: a JSON array has no .get
-        return naive.cdxj(data)
+        return cdxj_by_line(data, json.loads)
 
 
 # WAT: the Struct tree down to what the aggregate reads. msgspec.Raw keeps each link
@@ -116,7 +119,7 @@ def wat(data):
                 servers.add(server)
         return documents, links, servers
     except (ValueError, msgspec.MsgspecError):
-        return naive.wat(data)
+        return wat_by_line(data, json.loads)
 
 
 def _server(headers):
@@ -152,4 +155,4 @@ def _per_line(data, loads, cdxj):
                     servers.add(server)
         return (count, records) if cdxj else (count, links, servers)
     except (ValueError, AttributeError, TypeError):
-        return naive.cdxj(data) if cdxj else naive.wat(data)
+        return (cdxj_by_line if cdxj else wat_by_line)(data, json.loads)

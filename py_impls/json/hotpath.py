@@ -6,12 +6,12 @@ or ``str`` objects, no ``split`` of the whole file, no re-decoding inside
 ``json.loads`` (CDXJ is ASCII). For WAT, per-line ``json.loads`` on ``bytes`` is
 the fast way (see ``wat``). The fast paths only take input of the usual shape;
 on anything else (bad input, or valid but unusual spacing) they hand the whole
-input to the line-by-line tier, which returns the same result or names the
-first bad line.
+input to the package's line-by-line loop (``cdxj_by_line``, ``wat_by_line``) with
+``json.loads``, which returns the same result or names the first bad line.
 """
 import json
 
-from . import selected, naive, wat_counts
+from . import cdxj_by_line, selected, wat_by_line, wat_counts
 
 _scan = json.JSONDecoder().scan_once
 
@@ -24,7 +24,7 @@ def cdxj(data):
     try:
         return _cdxj(data.decode("utf-8"))
     except (_Unusual, UnicodeDecodeError, ValueError, StopIteration, RecursionError):
-        return naive.cdxj(data)
+        return cdxj_by_line(data, json.loads)
 
 
 def _cdxj(text):
@@ -69,5 +69,5 @@ def wat(data):
             if server is not None:
                 servers.add(server)
     except (_Unusual, UnicodeDecodeError, ValueError, RecursionError):
-        return naive.wat(data)
+        return wat_by_line(data, json.loads)
     return documents, links, servers

@@ -24,7 +24,7 @@ bad input raises ``JsonTaskError`` for the first bad line (1-based, counting eve
 physical line, empty ones included).
 """
 
-from . import naive
+from . import cdxj_by_line, wat_by_line
 
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 _HEX_DIGITS = "0123456789abcdefABCDEF"
@@ -233,10 +233,10 @@ def _skip_digits(s, i, n, message):
 # ---------------------------------------------------------------- the workloads
 
 def cdxj(data):
-    """CDXJ index -> (lines, records): the naive tier's loop, with this parser."""
-    return naive.cdxj(data, loads=loads)
+    """CDXJ index -> (lines, records): the package's line-by-line loop, with this parser."""
+    return cdxj_by_line(data, loads)
 
 
 def wat(data):
     """WAT metadata documents -> (documents, links, servers): likewise."""
-    return naive.wat(data, loads=loads)
+    return wat_by_line(data, loads)
