@@ -260,7 +260,10 @@ impl EmojiCounter {
     /// (`rust_impls::pipeline::emoji`), all counted in one call without the GIL; the blocks
     /// are borrowed.
     fn count_each(&self, py: Python<'_>, blocks: Vec<Bound<'_, PyAny>>) -> PyResult<Vec<u64>> {
-        let slices = blocks.iter().map(borrow_bytes).collect::<PyResult<Vec<&[u8]>>>()?;
+        let slices = blocks
+            .iter()
+            .map(borrow_bytes)
+            .collect::<PyResult<Vec<&[u8]>>>()?;
         Ok(py.detach(|| pipeline::emoji(self.counter.as_ref(), &slices)))
     }
 }
@@ -381,9 +384,9 @@ fn borrow_bytes<'a>(item: &'a Bound<'_, PyAny>) -> PyResult<&'a [u8]> {
 #[pyfunction]
 fn pipeline_select<'py>(py: Python<'py>, index: &[u8]) -> PyResult<Bound<'py, PyList>> {
     let records = py.detach(|| pipeline::select(index)).map_err(json_error)?;
-    let tuples = records.iter().map(|r| {
-        (r.path.as_str(), r.offset, r.length, r.language.as_str()).into_pyobject(py)
-    });
+    let tuples = records
+        .iter()
+        .map(|r| (r.path.as_str(), r.offset, r.length, r.language.as_str()).into_pyobject(py));
     PyList::new(py, tuples.collect::<PyResult<Vec<_>>>()?)
 }
 
@@ -393,12 +396,14 @@ fn pipeline_select<'py>(py: Python<'py>, index: &[u8]) -> PyResult<Bound<'py, Py
 #[pyfunction]
 fn pipeline_gunzip(py: Python<'_>, members: Vec<Bound<'_, PyBytes>>) -> PyResult<Vec<Buffer>> {
     let slices: Vec<&[u8]> = members.iter().map(|m| m.as_bytes()).collect();
-    let records = py.detach(|| pipeline::gunzip(&slices)).map_err(|e| match e {
-        pipeline::PipelineError::Gunzip { record, error } => {
-            PyValueError::new_err((error.kind.as_str(), record, error.offset, error.detail))
-        }
-        other => PyValueError::new_err((other.kind(), other.at(), 0, other.to_string())),
-    })?;
+    let records = py
+        .detach(|| pipeline::gunzip(&slices))
+        .map_err(|e| match e {
+            pipeline::PipelineError::Gunzip { record, error } => {
+                PyValueError::new_err((error.kind.as_str(), record, error.offset, error.detail))
+            }
+            other => PyValueError::new_err((other.kind(), other.at(), 0, other.to_string())),
+        })?;
     Ok(records
         .into_iter()
         .map(|data| Buffer {
@@ -430,9 +435,9 @@ fn pipeline_run<'py>(
         retries,
         counter,
     };
-    let (records, by_language) = py.detach(|| pipeline::run(&job)).map_err(|e| {
-        PyValueError::new_err((e.stage(), e.kind(), e.at(), e.to_string()))
-    })?;
+    let (records, by_language) = py
+        .detach(|| pipeline::run(&job))
+        .map_err(|e| PyValueError::new_err((e.stage(), e.kind(), e.at(), e.to_string())))?;
     let dict = PyDict::new(py);
     for (language, n) in &by_language {
         dict.set_item(language, n)?;

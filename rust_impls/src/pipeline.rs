@@ -70,7 +70,10 @@ pub enum PipelineError {
     Index(JsonError),
     Fetch(FetchError),
     /// The member of the `record`-th selected record (0-based) is not valid gzip.
-    Gunzip { record: usize, error: GzipError },
+    Gunzip {
+        record: usize,
+        error: GzipError,
+    },
 }
 
 impl PipelineError {
@@ -116,7 +119,9 @@ impl fmt::Display for PipelineError {
         match self {
             PipelineError::Index(e) => write!(f, "index: {e}"),
             PipelineError::Fetch(e) => write!(f, "fetch: record {}: {e}", e.index),
-            PipelineError::Gunzip { record, error } => write!(f, "gunzip: record {record}: {error}"),
+            PipelineError::Gunzip { record, error } => {
+                write!(f, "gunzip: record {record}: {error}")
+            }
         }
     }
 }
@@ -147,7 +152,8 @@ pub fn select(index: &[u8]) -> Result<Vec<Record>, JsonError> {
     let mut records = Vec::new();
     for line in json::lines(index) {
         let (number, text) = line?;
-        let rec: IndexLine = json::parse_object::<SerdeJson, _>(json::json_part(text, number)?, number)?;
+        let rec: IndexLine =
+            json::parse_object::<SerdeJson, _>(json::json_part(text, number)?, number)?;
         if rec.status.is("200") && rec.mime.is("text/html") {
             let found = json::fetch(number, rec.filename, rec.offset, rec.length)?;
             records.push(Record {
@@ -237,7 +243,11 @@ pub fn aggregate(records: &[Record], counts: &[u64]) -> Summary {
 // ---------------------------------------------------------------- the job
 
 /// Stages 2 to 4 for some records: their emoji totals.
-pub fn count_records(job: &Job, records: &[Record], concurrency: usize) -> Result<Vec<u64>, PipelineError> {
+pub fn count_records(
+    job: &Job,
+    records: &[Record],
+    concurrency: usize,
+) -> Result<Vec<u64>, PipelineError> {
     let members = fetch(&plan(job, records, concurrency)).map_err(PipelineError::Fetch)?;
     let decompressed = gunzip(&members)?;
     drop(members);
@@ -341,7 +351,7 @@ mod tests {
         let mut gz = GzEncoder::new(Vec::new(), Compression::default());
         gz.write_all(b"WARC/1.1\r\n\r\nbody").unwrap();
         let good = gz.finish().unwrap();
-        let records = gunzip(&[good.clone()]).unwrap();
+        let records = gunzip(std::slice::from_ref(&good)).unwrap();
         assert_eq!(content_block(&records[0]), b"body");
         let e = gunzip(&[good.clone(), good[..good.len() - 3].to_vec()]).unwrap_err();
         assert_eq!((e.stage(), e.kind(), e.at()), ("gunzip", "truncated", 1));
