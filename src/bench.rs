@@ -234,12 +234,13 @@ impl Regime {
 /// sweep over prefixes of the default dataset (picks only).
 pub fn regimes(task: &Task) -> Vec<Regime> {
     if let Some(f) = &task.fixture {
-        // A service's regimes (e.g. latency x concurrency): every one its own benchmark.
+        // A service's regimes (e.g. latency x concurrency): every one its own benchmark; slow
+        // variants fetch the first 200 records only (same regime otherwise).
         return f
             .regimes
             .iter()
             .map(|(name, picks_only)| Regime {
-                small: Some(name.clone()),
+                small: Some(format!("{name}-n200")),
                 picks_only: *picks_only,
                 ..Regime::single(name)
             })
@@ -968,5 +969,67 @@ mod tests {
         assert_eq!(read_estimates("g", "t/v", "d", after), None);
         std::env::remove_var("CRITERION_HOME");
         std::fs::remove_dir_all(&dir).ok();
+    }
+}
+
+/// The fetch server's capacity, so the report can show it is not the bottleneck: a load
+/// generator (wrk, else oha; see [`crate::serve::measure_capacity`]) on one thread with 64
+/// keep-alive connections asks the server of the `lat0` regimes for the index's median-sized
+/// range, three times 3 s (once 2 s in quick mode). Recorded as `fetch/baseline/server-<tool>`
+/// on `lat0-c64`: seconds per 1,000 requests, one sample per load run.
+pub fn measure_server_capacity(args: &Args, run: &Recorder) {
+    let id = "fetch/baseline/server-capacity/lat0-c64";
+    if !args.measures() || !args.wanted(id) {
+        return;
+    }
+    let mut recorder = run.with_group("fetch", "requests");
+    let regime = Regime::single("lat0-c64");
+    let m = |variant: &'static str| Measured {
+        tier: "baseline",
+        variant,
+        pick: true,
+        dataset: "lat0-c64",
+        regime: &regime,
+        units: 1000,
+        input_bytes: 0,
+        expected: None,
+        since: SystemTime::now(),
+    };
+    let measured = (|| -> Result<(String, Vec<f64>), String> {
+        let ds = gluebench_datasets::ensure("cdxj-1m").map_err(|e| e.to_string())?;
+        let loaded = crate::tasks::fetch::load(&ds.path, None).map_err(|e| e.message)?;
+        let mut ranges: Vec<(String, u64, u64)> = String::from_utf8_lossy(&loaded.bytes)
+            .lines()
+            .filter_map(|l| {
+                let mut f = l.split('\t');
+                Some((f.next()?.into(), f.next()?.parse().ok()?, f.next()?.parse().ok()?))
+            })
+            .collect();
+        ranges.sort_by_key(|r| r.2);
+        let (path, offset, length) = ranges.get(ranges.len() / 2).cloned().ok_or("no ranges")?;
+        let root = loaded.params["root"].as_str().unwrap_or(".").to_string();
+        let server = crate::serve::Server::start(crate::serve::ServerConfig::new(root))
+            .map_err(|e| e.to_string())?;
+        let url = format!("{}{path}", server.url());
+        let (runs, secs) = if run.quick { (1, 2) } else { (3, 3) };
+        let mut samples = Vec::new();
+        let mut tool = String::new();
+        for _ in 0..runs {
+            let c = crate::serve::measure_capacity(&url, (offset, offset + length - 1), 64, secs)?;
+            crate::bootstrap::progress(&format!(
+                "fetch: server capacity {:.0} req/s of {length}-byte ranges ({}, 64 connections)",
+                c.requests_per_s, c.tool
+            ));
+            tool = c.tool;
+            samples.push(1000.0 / c.requests_per_s);
+        }
+        Ok((tool, samples))
+    })();
+    match measured {
+        Ok((_, samples)) => recorder.record_wall_times(m("server-capacity"), &samples),
+        Err(e) => {
+            crate::bootstrap::progress(&format!("fetch: server capacity not measured: {e}"));
+            recorder.record(m("server-capacity"), Err(("error".into(), e)))
+        }
     }
 }

@@ -97,6 +97,10 @@ pub fn run(opts: &Options) -> Result<Report, String> {
 
     let (expected_from, expected) = match (&opts.expected, &input.expected) {
         (Some(summary), _) => ("the caller".to_string(), Ok(summary.clone())),
+        (None, Some(summary)) if task.fixture.is_some() => (
+            "the files the ranges point into".to_string(),
+            Ok(summary.clone()),
+        ),
         (None, Some(summary)) => ("the dataset generator".to_string(), Ok(summary.clone())),
         (None, None) => {
             let reference = variants
@@ -321,7 +325,7 @@ impl Report {
         println!();
         println!(
             "{:<10} {:<28} {:<9} {:>9} {:>10}  result",
-            "tier", "variant", "status", "seconds", "MB/s"
+            "tier", "variant", "status", "seconds", "speed"
         );
         for r in &self.rows {
             let name = if r.pick {
@@ -330,7 +334,13 @@ impl Report {
                 r.variant.clone()
             };
             let secs = r.seconds.map_or("-".into(), |s| format!("{s:.3}"));
-            let speed = self.mb_per_s(r).map_or("-".into(), |m| format!("{m:.1}"));
+            let speed = self.mb_per_s(r).map_or("-".into(), |m| {
+                if self.task.throughput_unit.ends_with("bytes") {
+                    format!("{m:.1} MB/s")
+                } else {
+                    format!("{:.0}/s", m * 1e6)
+                }
+            });
             let result = match (&r.error, &r.summary) {
                 (Some(e), _) => e.message.clone(),
                 (None, Some(s)) => (self.task.describe)(s),
@@ -346,6 +356,6 @@ impl Report {
                 result
             );
         }
-        println!("\n* the tier's pick. MB/s counts {} per second of one warm-ish call (use `cargo bench` for statistics).", self.task.throughput_unit);
+        println!("\n* the tier's pick. Speed: {} per second of one warm-ish call (use `cargo bench` for statistics).", self.task.throughput_unit);
     }
 }

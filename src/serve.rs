@@ -61,6 +61,16 @@ impl ServerConfig {
     pub fn new(root: impl Into<PathBuf>) -> Self {
         ServerConfig {
             root: root.into(),
+            ..ServerConfig::default()
+        }
+    }
+}
+
+/// No root yet (set it), no latency, no fault, `Retry-After: 1`.
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            root: PathBuf::new(),
             latency: Duration::ZERO,
             fault: None,
             retry_after_s: 1,
@@ -846,21 +856,19 @@ pub fn measure_capacity(
     })
 }
 
-/// `wrk -v` prints its version and usage and exits 1; `oha --version` behaves.
+/// The version word of `wrk -v` ("wrk 4.1.0 [epoll] Copyright ...", printed with its usage,
+/// exit 1) or `oha --version` ("oha 1.4.5").
 fn tool_version(tool: &str, exe: &Path) -> String {
     let flag = if tool == "wrk" { "-v" } else { "--version" };
-    Command::new(exe)
-        .arg(flag)
-        .output()
-        .ok()
-        .and_then(|o| {
-            let all = [o.stdout, o.stderr].concat();
-            String::from_utf8_lossy(&all)
-                .lines()
-                .next()
-                .map(|l| l.trim().to_owned())
-        })
-        .unwrap_or_else(|| tool.to_owned())
+    let out = Command::new(exe).arg(flag).output();
+    let text = out.map_or(String::new(), |o| {
+        String::from_utf8_lossy(&[o.stdout, o.stderr].concat()).into_owned()
+    });
+    let mut words = text.split_whitespace();
+    match (words.next(), words.next()) {
+        (Some(name), Some(version)) if name == tool => version.to_owned(),
+        _ => "unknown".to_owned(),
+    }
 }
 
 #[cfg(test)]

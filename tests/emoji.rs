@@ -339,3 +339,162 @@ fn a_200_mb_single_line_works() {
     }
     assert_no_failures(&report, "200 MB line");
 }
+
+// ---------------------------------------------- the crawl: emoji per response, by construction
+
+/// The Rust tier's pick (`rust_impls::emoji`, `scanner`) over `data`: emoji -> matches.
+fn rust_counts(data: &[u8]) -> BTreeMap<String, u64> {
+    static COUNTER: std::sync::OnceLock<Box<dyn rust_impls::emoji::Counter>> =
+        std::sync::OnceLock::new();
+    let (name, build) = rust_impls::emoji::VARIANTS[0];
+    assert_eq!(name, "scanner", "the Rust tier's pick");
+    let counter = COUNTER.get_or_init(|| build(set()));
+    let counts = counter.count(data);
+    set()
+        .sequences
+        .iter()
+        .zip(&counts.per_sequence)
+        .filter(|(_, &n)| n > 0)
+        .map(|(e, &n)| (e.clone(), n))
+        .collect()
+}
+
+/// The content block of a WARC record, as the pipeline task reads it: everything after the
+/// WARC header block (its first blank line), without the record's closing CRLF CRLF.
+fn content_block(record: &[u8]) -> &[u8] {
+    let at = record
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a WARC header block");
+    let block = &record[at + 4..];
+    block.strip_suffix(b"\r\n\r\n").unwrap_or(block)
+}
+
+/// Every response of the datasets' first three segments, and of a segment of a crawl dense with
+/// emoji (10,000 per MB of text: every page carries some, in every copy the templates make),
+/// holds exactly the RGI emoji its generator placed, as the Rust tier counts them in the
+/// record's content block: `Http::emoji` is the count, and `Http::placed` says where each is.
+/// So do the PDFs of the dense crawl's next 39 segments, about one in forty of which is cut at
+/// 1 MiB (their text comes first, the image after it).
+#[test]
+fn every_response_holds_the_emoji_its_generator_counted() {
+    use gluebench_datasets::crawl;
+    let web = gluebench_datasets::Corpus::new(1, gluebench_datasets::WEB_EMOJI_PER_MB);
+    let dense = gluebench_datasets::Corpus::new(1, 10_000.0);
+    let pdfs = (1000..40_000u64).filter(|&i| {
+        let c = gluebench_datasets::Capture::of(&dense, i);
+        c.status == 200 && c.mime == "application/pdf"
+    });
+    let (mut responses, mut with_emoji, mut emoji, mut truncated) = (0, 0, 0u64, 0);
+    let mut kinds = BTreeSet::new();
+    let pages: [(&gluebench_datasets::Corpus, Box<dyn Iterator<Item = u64>>); 3] = [
+        (&web, Box::new(0..3000)),
+        (&dense, Box::new(0..1000)),
+        (&dense, Box::new(pdfs)),
+    ];
+    for (corpus, pages) in pages {
+        for index in pages {
+            let r = crawl::render(corpus, index);
+            let content = content_block(&r.response.raw);
+            let what = format!(
+                "page {index} at {} emoji/MB: {} {}{}",
+                corpus.emoji_per_mb,
+                r.capture.status,
+                r.capture.mime,
+                if r.http.truncated { ", truncated" } else { "" }
+            );
+            let mut placed = BTreeMap::new();
+            let payload = &content[r.http.head_len + 2..];
+            for p in &r.http.placed {
+                assert_eq!(
+                    &payload[p.start..p.end()],
+                    p.emoji.as_bytes(),
+                    "{what}: an emoji is not where it was placed"
+                );
+                if p.rgi {
+                    *placed.entry(p.emoji.to_string()).or_insert(0u64) += 1;
+                }
+            }
+            let found = rust_counts(content);
+            assert_eq!(
+                found, placed,
+                "{what}: the emoji found are not those placed"
+            );
+            assert_eq!(
+                found.values().sum::<u64>(),
+                u64::from(r.http.emoji),
+                "{what}: count"
+            );
+            responses += 1;
+            emoji += u64::from(r.http.emoji);
+            truncated += usize::from(r.http.truncated);
+            if r.http.emoji > 0 {
+                with_emoji += 1;
+                kinds.insert((r.capture.status, r.capture.mime));
+            }
+        }
+    }
+    eprintln!(
+        "{responses} responses, {with_emoji} with emoji ({emoji} in all), {truncated} truncated; \
+         with emoji: {kinds:?}"
+    );
+    assert!(
+        with_emoji > 1000 && truncated > 2,
+        "the check saw too little"
+    );
+    for mime in [
+        "text/html",
+        "application/xhtml+xml",
+        "text/plain",
+        "application/json",
+    ] {
+        assert!(
+            kinds.contains(&(200, mime)),
+            "no {mime} response with emoji"
+        );
+    }
+}
+
+/// The CDXJ datasets' expected `pipeline` summary is what the pipeline task computes the long
+/// way: select the index's records (status 200, mime text/html), read each one's gzip member
+/// from its segment file, count RGI emoji in its content block with the Rust tier, and add them
+/// up by the first entry of the line's `languages` ("unknown" without one).
+#[test]
+fn the_cdxj_datasets_carry_the_pipeline_summary_of_their_records() {
+    use flate2::read::GzDecoder;
+    use std::io::Read as _;
+    let ds = gluebench_datasets::ensure("cdxj-1m").expect("cdxj-1m");
+    let index = std::fs::read_to_string(&ds.path).unwrap();
+    let mut segments: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let (mut records, mut total) = (0u64, 0u64);
+    let mut by_language: BTreeMap<String, u64> = BTreeMap::new();
+    for line in index.lines() {
+        let fields: Value = serde_json::from_str(line.splitn(3, ' ').nth(2).unwrap()).unwrap();
+        if fields["status"] != "200" || fields["mime"] != "text/html" {
+            continue;
+        }
+        let filename = fields["filename"].as_str().unwrap();
+        let segment = gluebench_datasets::segment_name_for_filename(filename).unwrap();
+        let file = segments.entry(segment.clone()).or_insert_with(|| {
+            let seg = gluebench_datasets::ensure(&segment).expect("the segment");
+            std::fs::read(seg.path).unwrap()
+        });
+        let offset: usize = fields["offset"].as_str().unwrap().parse().unwrap();
+        let length: usize = fields["length"].as_str().unwrap().parse().unwrap();
+        let mut record = Vec::new();
+        GzDecoder::new(&file[offset..offset + length])
+            .read_to_end(&mut record)
+            .unwrap();
+        let n: u64 = rust_counts(content_block(&record)).values().sum();
+        let language = fields["languages"]
+            .as_str()
+            .map_or("unknown", |l| l.split(',').next().unwrap());
+        records += 1;
+        total += n;
+        *by_language.entry(language.to_string()).or_insert(0) += n;
+    }
+    let computed = json!({"records": records, "emoji_total": total, "by_language": by_language});
+    eprintln!("cdxj-1m pipeline: {computed}");
+    assert!(records > 1000 && total > 0, "{computed}");
+    assert_eq!(ds.expected["pipeline"], computed);
+}

@@ -24,8 +24,7 @@ struct Fixture {
 
 impl Fixture {
     fn new(name: &str) -> Fixture {
-        let dir =
-            std::env::temp_dir().join(format!("gluebench-serve-{}-{name}", std::process::id()));
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("serve-{name}"));
         let _ = std::fs::remove_dir_all(&dir);
         let served = dir.join("served");
         std::fs::create_dir_all(served.join("sub")).unwrap();
@@ -194,6 +193,12 @@ fn no_range_is_200_with_content_length() {
     assert_eq!(head.header("content-length"), Some("100000"));
     assert_eq!(head.header("content-range"), None);
     assert_eq!(body, data());
+    std::fs::write(fx.root().join("empty.bin"), b"").unwrap();
+    let (head, body) = get(&server, "/empty.bin", None);
+    assert_eq!(
+        (head.status, head.content_length(), body.len()),
+        (200, 0, 0)
+    );
 }
 
 #[test]
@@ -541,4 +546,22 @@ fn capacity_is_measured_with_wrk_or_oha_when_installed() {
             .unwrap_err();
         assert!(err.contains("Non-2xx"), "{err}");
     }
+}
+
+/// The capacity number the fetch task reports, on a real generated WARC: 25 KB ranges, 64
+/// connections, wrk on one thread. Ignored by default (it loads a core for 5 s):
+/// `cargo test --release --test serve -- --ignored --nocapture capacity_on_a_generated_warc`
+#[test]
+#[ignore]
+fn capacity_on_a_generated_warc() {
+    let warc = gluebench_datasets::ensure("warc-00000").expect("the warc-00000 dataset");
+    let dir = warc.path.parent().unwrap();
+    let server = Server::start(ServerConfig::new(dir)).unwrap();
+    let name = warc.path.file_name().unwrap().to_str().unwrap();
+    let url = format!("{}{name}", server.url());
+    let cap = gluebench::serve::measure_capacity(&url, (1_000_000, 1_024_999), 64, 5).unwrap();
+    println!(
+        "{:.0} req/s of 25 KB ranges ({} {}, 64 connections, 1 thread)",
+        cap.requests_per_s, cap.tool, cap.version
+    );
 }

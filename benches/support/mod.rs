@@ -122,7 +122,9 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
             continue;
         }
         progress.start(&format!("{name}/{id}/{}", job.dataset));
-        let sweep = !job.regime.sweep.is_empty();
+        // Sweep points and the picks-only cells of a grid (e.g. fetch's latency x concurrency)
+        // are many: shorter measurements.
+        let sweep = !job.regime.sweep.is_empty() || job.regime.picks_only;
         group.warm_up_time(if sweep {
             settings.sweep_warm_up
         } else {

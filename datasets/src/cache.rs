@@ -147,7 +147,8 @@ pub struct Dataset {
     /// SHA-256 of the file on disk, lower-case hex.
     pub file_sha256: String,
     /// What each task that can use this file must report for it, keyed by task name
-    /// (`"decompress"`, `"emoji"`, `"json/cdxj"`, `"json/wat"`); each value is a JSON object.
+    /// (`"decompress"`, `"emoji"`, `"json/cdxj"`, `"json/wat"`, `"pipeline"`); each value is a JSON
+    /// object.
     pub expected: BTreeMap<String, Value>,
     pub spec: DatasetSpec,
     /// Whether this call generated the file (false: reused from the cache).
@@ -518,6 +519,7 @@ fn produce<W: Write>(
         DatasetSpec::Cdxj(c) => {
             let r = cdxj::write_cdxj(c, out, 0, Some(progress))?;
             expected.insert("json/cdxj".to_string(), r.expected.clone());
+            expected.insert("pipeline".to_string(), r.pipeline.clone());
             Made {
                 size: r.bytes,
                 sha256: r.sha256,

@@ -11,6 +11,10 @@
 //! Pages are indexed in order from page 0 until the lines reach the requested size; the
 //! segments they fall in must be compressed to know the offsets (not written), which
 //! [`crawl::run`] does in parallel.
+//!
+//! The index also carries the `pipeline` task's expected result ([`pipeline_summary`]): the
+//! records it selects, and the emoji in their content blocks by language, known by construction
+//! ([`crate::crawl::Http::emoji`]).
 
 use crate::crawl::{self, Member, PageRecords};
 use crate::page::Corpus;
@@ -106,6 +110,10 @@ struct Pending {
     length: u64,
     status: u16,
     selected: bool,
+    /// The first entry of the line's `languages`, else "unknown" (the pipeline's key).
+    language: String,
+    /// RGI emoji in the response record's content block.
+    emoji: u32,
 }
 
 fn pending(recs: &PageRecords, members: &[Member; 3]) -> Pending {
@@ -143,12 +151,14 @@ fn pending(recs: &PageRecords, members: &[Member; 3]) -> Pending {
         suffix.push_str(", ");
         pair(&mut suffix, "truncated", "length");
     }
+    let mut language = "unknown";
     if let Some(cs) = f.charset_detected() {
         suffix.push_str(", ");
         pair(&mut suffix, "charset", cs);
         if (f.is_html() || f.mime == "text/plain") && !page.languages.is_empty() {
             suffix.push_str(", ");
             pair(&mut suffix, "languages", &page.languages.join(","));
+            language = page.languages[0];
         }
     }
     if let Some(loc) = &recs.http.location {
@@ -163,6 +173,8 @@ fn pending(recs: &PageRecords, members: &[Member; 3]) -> Pending {
         length,
         status: f.status,
         selected: f.status == 200 && f.mime == "text/html",
+        language: language.to_string(),
+        emoji: recs.http.emoji,
     }
 }
 
@@ -177,6 +189,8 @@ pub struct CdxjReport {
     pub segments: Vec<u64>,
     /// The expected result of the `json/cdxj` task.
     pub expected: serde_json::Value,
+    /// The expected result of the `pipeline` task (see [`pipeline_summary`]).
+    pub pipeline: serde_json::Value,
 }
 
 /// The `json/cdxj` summary of index lines in file order: lines, records with status 200 and mime
@@ -201,6 +215,28 @@ pub fn summary<'a>(
     })
 }
 
+/// The `pipeline` summary of the selected records (as `json/cdxj` selects them: status 200, mime
+/// text/html), each given as (language, emoji in its response's content block): `records`, their
+/// number; `emoji_total`, the sum of their emoji; `by_language`, the emoji per language (the
+/// first entry of the line's `languages`, else "unknown"), keys sorted, with every language that
+/// has a selected record, also when its total is 0. Records per language are not kept: the
+/// task's work is counting emoji, and a language's records come from the index alone.
+pub fn pipeline_summary<'a>(selected: impl Iterator<Item = (&'a str, u32)>) -> serde_json::Value {
+    let mut records = 0u64;
+    let mut total = 0u64;
+    let mut by_language = std::collections::BTreeMap::<&str, u64>::new();
+    for (language, emoji) in selected {
+        records += 1;
+        total += u64::from(emoji);
+        *by_language.entry(language).or_insert(0) += u64::from(emoji);
+    }
+    serde_json::json!({
+        "records": records,
+        "emoji_total": total,
+        "by_language": by_language,
+    })
+}
+
 /// Writes the index for `spec` to `out` (pages from 0 until the lines reach
 /// `spec.target_bytes`; at least one line).
 pub fn write_cdxj<W: Write>(
@@ -217,6 +253,8 @@ pub fn write_cdxj<W: Write>(
         length: u64,
         status: u16,
         selected: bool,
+        language: String,
+        emoji: u32,
     }
     let mut lines: Vec<Line> = Vec::new();
     let mut bytes = 0u64;
@@ -245,6 +283,8 @@ pub fn write_cdxj<W: Write>(
                 length: it.length,
                 status: it.status,
                 selected: it.selected,
+                language: it.language,
+                emoji: it.emoji,
             });
             if let Some(f) = progress.as_mut() {
                 f(bytes.min(spec.target_bytes), spec.target_bytes);
@@ -269,12 +309,19 @@ pub fn write_cdxj<W: Write>(
             .filter(|l| l.selected)
             .map(|l| (l.filename.as_str(), l.offset, l.length, l.status)),
     );
+    let pipeline = pipeline_summary(
+        lines
+            .iter()
+            .filter(|l| l.selected)
+            .map(|l| (l.language.as_str(), l.emoji)),
+    );
     Ok(CdxjReport {
         lines: lines.len() as u64,
         bytes,
         sha256: hex(&sha.finalize()),
         segments,
         expected,
+        pipeline,
     })
 }
 

@@ -10,7 +10,7 @@
 
 use crate::capture::{cld2_language, Capture, ServerKind};
 use crate::html::{self, HtmlMeta};
-use crate::page::{format_uuid, Corpus, Page, RecordKind};
+use crate::page::{format_uuid, rgi_count, Corpus, Page, PlacedEmoji, RecordKind};
 use crate::prng::{derive, Rng};
 use crate::warc;
 use crate::wet::{gzip_member, hex, DecompressSummary};
@@ -184,6 +184,14 @@ pub struct Http {
     pub html: Option<HtmlMeta>,
     pub location: Option<String>,
     pub truncated: bool,
+    /// The page's emoji in the payload as stored (after truncation), at their offsets in it,
+    /// logged while the payload was written (see [`crate::page::Page::copy_text`]).
+    pub placed: Vec<PlacedEmoji>,
+    /// RGI emoji in the response's content block (HTTP headers and payload), by construction:
+    /// exactly what the emoji task counts in it. The RGI entries of `placed`: the headers hold
+    /// none, generated text no emoji of its own, and binary payloads (PDF images, JPEGs) no byte
+    /// that could start one ([`random_fill`]).
+    pub emoji: u32,
 }
 
 /// The request as recorded.
@@ -254,33 +262,39 @@ fn redirect_target(page: &Page, kind: u8, rng: &mut Rng) -> String {
     }
 }
 
-/// The response payload and, for HTML, its extraction record.
+/// The response payload, for HTML its extraction record, and the page's emoji in the payload.
 fn payload(
     page: &Page,
     capture: &Capture,
     corpus: &Corpus,
     location: Option<&str>,
     rng: &mut Rng,
-) -> (Vec<u8>, Option<HtmlMeta>) {
+) -> (Vec<u8>, Option<HtmlMeta>, Vec<PlacedEmoji>) {
     if capture.status != 200 {
         let d = html::render_error(page, capture, corpus, location);
-        return (d.html.into_bytes(), Some(d.meta));
+        return (d.html.into_bytes(), Some(d.meta), d.placed);
     }
-    match capture.mime {
+    let mut placed = Vec::new();
+    let body = match capture.mime {
         "text/html" | "application/xhtml+xml" => {
             let d = html::render_page(page, capture, corpus);
-            (d.html.into_bytes(), Some(d.meta))
+            return (d.html.into_bytes(), Some(d.meta), d.placed);
         }
-        "text/plain" => (page.text.clone().into_bytes(), None),
-        "application/json" => (json_body(page).into_bytes(), None),
-        "application/rss+xml" => (rss_body(page, rng).into_bytes(), None),
-        "application/pdf" => (pdf_body(page, rng), None),
-        _ => (jpeg_body(rng), None),
-    }
+        "text/plain" => {
+            let mut s = String::with_capacity(page.text.len());
+            page.copy_text(&mut s, &mut placed, 0, page.text.len(), String::push_str);
+            s.into_bytes()
+        }
+        "application/json" => json_body(page, &mut placed).into_bytes(),
+        "application/rss+xml" => rss_body(page, rng, &mut placed).into_bytes(),
+        "application/pdf" => pdf_body(page, rng, &mut placed),
+        _ => jpeg_body(rng),
+    };
+    (body, None, placed)
 }
 
-fn json_body(page: &Page) -> String {
-    use crate::json::push_str;
+fn json_body(page: &Page, placed: &mut Vec<PlacedEmoji>) -> String {
+    use crate::json::{push_escaped, push_str};
     let mut s = String::with_capacity(page.text.len() + 512);
     let _ = write!(s, "{{\"id\":{},\"url\":", page.index);
     push_str(&mut s, &page.url);
@@ -301,9 +315,15 @@ fn json_body(page: &Page) -> String {
         let kind = format!("{:?}", b.kind).to_ascii_lowercase();
         s.push_str("{\"type\":");
         push_str(&mut s, &kind);
-        s.push_str(",\"text\":");
-        push_str(&mut s, &page.text[b.start as usize..b.end as usize]);
-        s.push('}');
+        s.push_str(",\"text\":\"");
+        page.copy_text(
+            &mut s,
+            placed,
+            b.start as usize,
+            b.end as usize,
+            push_escaped,
+        );
+        s.push_str("\"}");
     }
     s.push_str("]}\n");
     s
@@ -313,7 +333,7 @@ fn xml_escape(out: &mut String, s: &str) {
     html::escape_text(out, s);
 }
 
-fn rss_body(page: &Page, rng: &mut Rng) -> String {
+fn rss_body(page: &Page, rng: &mut Rng, placed: &mut Vec<PlacedEmoji>) -> String {
     let (scheme, rest) = page.url.split_once("://").unwrap_or(("http", &page.url));
     let host = rest.split(['/', '?']).next().unwrap_or(rest);
     let base = format!("{scheme}://{host}");
@@ -334,45 +354,65 @@ fn rss_body(page: &Page, rng: &mut Rng) -> String {
         .iter()
         .filter(|b| b.kind == crate::page::BlockKind::Paragraph)
     {
-        let text = &page.text[b.start as usize..b.end as usize];
-        let title: String = text.chars().take(60).collect();
+        let (start, end) = (b.start as usize, b.end as usize);
+        // The item's title: the paragraph's first 60 characters, never ending inside an emoji.
+        let sixty = page.text[start..end]
+            .char_indices()
+            .nth(60)
+            .map_or(end, |(i, _)| start + i);
+        let cut = page.emoji_safe_cut(sixty);
         t -= rng.range(3600, 20 * 86_400);
-        let slug = crate::page::ascii_slug(&title, "-");
+        let slug = crate::page::ascii_slug(&page.text[start..cut], "-");
         s.push_str("\t<item>\n\t\t<title>");
-        xml_escape(&mut s, &title);
+        page.copy_text(&mut s, placed, start, cut, xml_escape);
         let _ = write!(s, "</title>\n\t\t<link>{base}/{slug}/</link>\n\t\t<pubDate>{}</pubDate>\n\t\t<guid isPermaLink=\"false\">{base}/?p={}</guid>\n\t\t<description><![CDATA[", warc::http_date(t).replace("GMT", "+0000"), rng.range(10, 40_000));
-        s.push_str(text);
+        page.copy_text(&mut s, placed, start, end, String::push_str);
         s.push_str("]]></description>\n\t</item>\n");
     }
     s.push_str("</channel>\n</rss>\n");
     s
 }
 
+/// Appends `n` random bytes (compressed image data), none of them a byte that can start an
+/// emoji: every RGI sequence holds a code point whose UTF-8 form starts with `C2`, `E2`, `E3` or
+/// `F0` (the keycaps' U+20E3 is `E2 83 A3`), and those four are turned into other bytes
+/// (`^ 0x10`). So binary payloads hold no emoji by accident (uniform random bytes hold about one
+/// RGI emoji per 240 KB).
 fn random_fill(out: &mut Vec<u8>, n: usize, rng: &mut Rng) {
-    let end = out.len() + n;
+    let start = out.len();
+    let end = start + n;
     while out.len() + 8 <= end {
         out.extend_from_slice(&rng.next_u64().to_le_bytes());
     }
     while out.len() < end {
         out.push(rng.next_u64() as u8);
     }
+    for b in &mut out[start..] {
+        if matches!(*b, 0xC2 | 0xE2 | 0xE3 | 0xF0) {
+            *b ^= 0x10;
+        }
+    }
 }
 
-fn pdf_body(page: &Page, rng: &mut Rng) -> Vec<u8> {
+/// A PDF string's bytes: `(`, `)` and `\` escaped.
+fn pdf_escape(out: &mut String, s: &str) {
+    for c in s.chars() {
+        if matches!(c, '(' | ')' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+}
+
+fn pdf_body(page: &Page, rng: &mut Rng, placed: &mut Vec<PlacedEmoji>) -> Vec<u8> {
     let size = (rng.lognormal(150_000.0, 1.0) as usize).clamp(4_000, 3 << 20);
     let mut text = String::new();
+    let mut text_placed = Vec::new();
     text.push_str("BT /F1 11 Tf 56 800 Td 14 TL\n");
     for line in page.text.lines().take(400) {
+        let at = page.offset_of(line).expect("a line of the page text");
         text.push('(');
-        for c in line.chars() {
-            match c {
-                '(' | ')' | '\\' => {
-                    text.push('\\');
-                    text.push(c);
-                }
-                _ => text.push(c),
-            }
-        }
+        page.copy_text(&mut text, &mut text_placed, at, at + line.len(), pdf_escape);
         text.push_str(") Tj T*\n");
     }
     text.push_str("ET\n");
@@ -390,9 +430,16 @@ fn pdf_body(page: &Page, rng: &mut Rng) -> Vec<u8> {
     obj(&mut out, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
     obj(&mut out, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> /XObject << /Im1 6 0 R >> >> >>");
     let mut stream = format!("<< /Length {} >>\nstream\n", text.len()).into_bytes();
+    // Where the text lands: after this object's "4 0 obj\n" and the stream's dictionary.
+    let text_at = out.len() + "4 0 obj\n".len() + stream.len();
     stream.extend_from_slice(text.as_bytes());
     stream.extend_from_slice(b"\nendstream");
     obj(&mut out, &stream);
+    assert!(out[text_at..].starts_with(text.as_bytes()));
+    placed.extend(text_placed.into_iter().map(|mut p| {
+        p.start += text_at;
+        p
+    }));
     obj(
         &mut out,
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
@@ -784,6 +831,23 @@ fn cld2_json(page: &Page) -> String {
     s
 }
 
+/// The crawler's fetch limit: a payload over `max` bytes keeps its first `max`, or, should that
+/// cut an emoji the generator placed, the bytes before that emoji (a few less), so that a stored
+/// payload holds whole emoji only and its count stays known. `placed` keeps the emoji left.
+/// Returns whether the payload was truncated.
+fn truncate_payload(body: &mut Vec<u8>, placed: &mut Vec<PlacedEmoji>, max: usize) -> bool {
+    if body.len() <= max {
+        return false;
+    }
+    let cut = placed
+        .iter()
+        .find(|p| p.start < max && p.end() > max)
+        .map_or(max, |p| p.start);
+    body.truncate(cut);
+    placed.retain(|p| p.end() <= cut);
+    true
+}
+
 /// Renders all records of page `index` (uncompressed).
 pub fn render(corpus: &Corpus, index: u64) -> PageRecords {
     let page = Page::generate(corpus, index);
@@ -847,10 +911,11 @@ pub fn render(corpus: &Corpus, index: u64) -> PageRecords {
     let location = capture
         .is_redirect()
         .then(|| redirect_target(&page, capture.redirect_kind, &mut rng));
-    let (mut body, html) = payload(&page, &capture, corpus, location.as_deref(), &mut rng);
+    let (mut body, html, mut placed) =
+        payload(&page, &capture, corpus, location.as_deref(), &mut rng);
     let full_len = body.len();
-    let truncated = body.len() > MAX_PAYLOAD;
-    body.truncate(MAX_PAYLOAD);
+    let truncated = truncate_payload(&mut body, &mut placed, MAX_PAYLOAD);
+    let emoji = rgi_count(&placed);
     let sent = server_headers(&page, &capture, full_len, location.as_deref(), &mut hrng);
     let original_len = if capture.gzip {
         (full_len * 2 / 7).max(20)
@@ -928,6 +993,8 @@ pub fn render(corpus: &Corpus, index: u64) -> PageRecords {
             html,
             location,
             truncated,
+            placed,
+            emoji,
         },
         req: Request {
             path,
@@ -1200,6 +1267,35 @@ mod tests {
         assert_eq!(path_of("https://a.b/x?y=1"), "/x?y=1");
         assert_eq!(path_of("https://a.b"), "/");
         assert_eq!(path_of("https://a.b?q"), "/?q");
+    }
+
+    #[test]
+    fn truncation_keeps_whole_emoji() {
+        let family = "👨\u{200d}👩\u{200d}👧"; // 18 bytes: a cut inside leaves 👨 or 👨 and 👩
+        let mut body = b"abc ".to_vec();
+        body.extend_from_slice(family.as_bytes());
+        body.extend_from_slice(b" and more text");
+        let placed = vec![PlacedEmoji {
+            start: 4,
+            emoji: family,
+            rgi: true,
+        }];
+        for (max, kept, emoji) in [(10, 4, 0), (4, 4, 0), (22, 22, 1), (30, 30, 1)] {
+            let (mut b, mut p) = (body.clone(), placed.clone());
+            assert!(truncate_payload(&mut b, &mut p, max));
+            assert_eq!((b.len(), p.len()), (kept, emoji), "max {max}");
+        }
+        let (mut b, mut p) = (body.clone(), placed.clone());
+        assert!(!truncate_payload(&mut b, &mut p, body.len()));
+        assert_eq!((b, p), (body, placed));
+    }
+
+    #[test]
+    fn random_bytes_hold_no_byte_that_starts_an_emoji() {
+        let mut out = b"head".to_vec();
+        random_fill(&mut out, 1 << 20, &mut Rng::new(7));
+        assert_eq!(out.len(), 4 + (1 << 20));
+        assert!(!out.iter().any(|b| matches!(b, 0xC2 | 0xE2 | 0xE3 | 0xF0)));
     }
 
     #[test]

@@ -11,9 +11,17 @@
 //! extractor reports it (`HTML-Metadata`: `Head{Metas, Title, Link, Scripts}` in order of first
 //! use, `Links[{path, url, ..., text}]` in document order; see `ExtractingParseObserver`), so the
 //! WAT documents agree with the HTML without parsing it.
+//!
+//! [`Doc`] also knows where the page's emoji went: page text written through it is copied with
+//! [`Page::copy_text`], which logs each inserted emoji at its offset in the HTML
+//! ([`Doc::placed`]). The page's description (meta description, `og:description`, JSON-LD) is its
+//! first paragraph cut to 155 bytes, and the cut never falls inside an inserted emoji, so every
+//! copy holds whole emoji and the response's emoji count is known by construction.
 
 use crate::capture::{html_lang, Capture, Cms};
-use crate::page::{ascii_slug, percent_encode, BlockKind, Corpus, Page, PageKind, EN_MONTHS};
+use crate::page::{
+    ascii_slug, percent_encode, BlockKind, Corpus, Page, PageKind, PlacedEmoji, EN_MONTHS,
+};
 use crate::prng::{derive, Rng};
 use crate::text::{Writer, LANGUAGES};
 use std::fmt::Write as _;
@@ -41,11 +49,18 @@ pub struct HtmlMeta {
     pub links: Vec<Attrs>,
 }
 
-/// An HTML document being written, with its extraction record.
+/// An HTML document being written, with its extraction record and the emoji it holds.
 #[derive(Default)]
-pub struct Doc {
+pub struct Doc<'p> {
     pub html: String,
     pub meta: HtmlMeta,
+    /// The page's inserted emoji as they were copied into `html`, at their offsets there.
+    pub placed: Vec<PlacedEmoji>,
+    /// The page whose text this document copies. Any slice of [`Page::text`] handed to a
+    /// writing method (text, an attribute value, an anchor's text, raw) is recognised by its
+    /// address and copied with [`Page::copy_text`], which logs its emoji in `placed`. Page text
+    /// must reach the document as such a slice: a copy of it would be written unlogged.
+    page: Option<&'p Page>,
 }
 
 /// Text as the extractor reports titles and anchor texts: whitespace runs collapsed, trimmed,
@@ -97,13 +112,37 @@ pub fn escape_attr(out: &mut String, s: &str) {
     }
 }
 
-impl Doc {
+impl<'p> Doc<'p> {
+    /// An empty document that copies the text of `page`.
+    pub fn of(page: &'p Page, capacity: usize) -> Self {
+        Doc {
+            html: String::with_capacity(capacity),
+            page: Some(page),
+            ..Doc::default()
+        }
+    }
+
+    /// Writes `s` through `escape`, logging the emoji when `s` is page text.
+    fn put(&mut self, s: &str, escape: fn(&mut String, &str)) {
+        match self.page.and_then(|p| Some((p, p.offset_of(s)?))) {
+            Some((page, at)) => {
+                page.copy_text(&mut self.html, &mut self.placed, at, at + s.len(), escape)
+            }
+            None => escape(&mut self.html, s),
+        }
+    }
+
     pub fn raw(&mut self, s: &str) {
-        self.html.push_str(s);
+        self.put(s, |out, s| out.push_str(s));
     }
 
     pub fn text(&mut self, s: &str) {
-        escape_text(&mut self.html, s);
+        self.put(s, escape_text);
+    }
+
+    /// `s` as the inside of a JSON string (no quotes), as [`crate::json::push_str`] escapes it.
+    pub fn json_text(&mut self, s: &str) {
+        self.put(s, crate::json::push_escaped);
     }
 
     fn head_key(&mut self, key: &'static str) {
@@ -123,7 +162,7 @@ impl Doc {
             self.html.push(' ');
             self.html.push_str(k);
             self.html.push_str("=\"");
-            escape_attr(&mut self.html, v);
+            self.put(v, escape_attr);
             self.html.push('"');
         }
         self.html.push_str(if self_close { " />" } else { ">" });
@@ -165,6 +204,10 @@ impl Doc {
     pub fn meta(&mut self, attrs: &[(&str, &str)], xhtml: bool) {
         self.open("meta", attrs, xhtml);
         self.raw("\n");
+        self.record_meta(attrs);
+    }
+
+    fn record_meta(&mut self, attrs: &[(&str, &str)]) {
         let mut rec: Attrs = Vec::new();
         for key in ["name", "rel", "content", "http-equiv", "property"] {
             if let Some((_, v)) = attrs.iter().find(|(k, _)| *k == key) {
@@ -175,6 +218,23 @@ impl Doc {
             self.head_key("Metas");
             self.meta.metas.push(rec);
         }
+    }
+
+    /// `<meta key="value" content="...">` whose content is the pieces of `content` in order (a
+    /// description and its ellipsis): written and recorded as [`Self::meta`] would the whole.
+    pub fn meta_content(&mut self, key: (&str, &str), content: &[&str], xhtml: bool) {
+        self.html.push_str("<meta ");
+        self.html.push_str(key.0);
+        self.html.push_str("=\"");
+        escape_attr(&mut self.html, key.1);
+        self.html.push_str("\" content=\"");
+        for piece in content {
+            self.put(piece, escape_attr);
+        }
+        self.html.push('"');
+        self.html.push_str(if xhtml { " />\n" } else { ">\n" });
+        let full = content.concat();
+        self.record_meta(&[key, ("content", &full)]);
     }
 
     pub fn title(&mut self, t: &str) {
@@ -564,12 +624,9 @@ fn split_url(url: &str) -> (String, String) {
 }
 
 /// Renders the HTML of a successful HTML response.
-pub fn render_page(page: &Page, capture: &Capture, corpus: &Corpus) -> Doc {
+pub fn render_page<'p>(page: &'p Page, capture: &Capture, corpus: &Corpus) -> Doc<'p> {
     let mut cx = context(page, capture, corpus);
-    let mut d = Doc {
-        html: String::with_capacity(page.text.len() * 3 + 16 * 1024),
-        meta: HtmlMeta::default(),
-    };
+    let mut d = Doc::of(page, page.text.len() * 3 + 16 * 1024);
     head(&mut cx, &mut d, false);
     body(&mut cx, &mut d);
     d
@@ -725,7 +782,7 @@ fn head(cx: &mut Ctx, d: &mut Doc, minimal: bool) {
         return;
     }
     if cx.rng.chance(0.7) {
-        d.meta(&[("name", "description"), ("content", &desc)], x);
+        d.meta_content(("name", "description"), &desc.pieces(), x);
     }
     let url = cx.page.url.clone();
     if cx.rng.chance(0.55) {
@@ -741,7 +798,7 @@ fn head(cx: &mut Ctx, d: &mut Doc, minimal: bool) {
             &[("property", "og:title"), ("content", &cx.page.heading)],
             x,
         );
-        d.meta(&[("property", "og:description"), ("content", &desc)], x);
+        d.meta_content(("property", "og:description"), &desc.pieces(), x);
         d.meta(&[("property", "og:url"), ("content", &url)], x);
         if !site.is_empty() {
             d.meta(&[("property", "og:site_name"), ("content", &site)], x);
@@ -1026,8 +1083,7 @@ fn head(cx: &mut Ctx, d: &mut Doc, minimal: bool) {
         &css,
     );
     if cx.rng.chance(if wp { 0.7 } else { 0.3 }) {
-        let ld = json_ld(cx, &desc);
-        d.inline("script", &[("type", "application/ld+json")], &ld);
+        json_ld(cx, d, &desc);
     }
     d.raw("</head>\n");
 }
@@ -1073,22 +1129,46 @@ fn global_styles() -> &'static str {
     })
 }
 
-fn description(page: &Page) -> String {
+/// The page's description: its first paragraph (else its heading), cut to at most 155 bytes
+/// and then followed by "…" when longer. A cut that would fall inside an inserted emoji goes
+/// back to the emoji's start ([`Page::emoji_safe_cut`]): the description holds whole emoji only.
+struct Description<'p> {
+    /// A slice of [`Page::text`] (or the heading).
+    text: &'p str,
+    cut: bool,
+}
+
+impl<'p> Description<'p> {
+    fn pieces(&self) -> [&'p str; 2] {
+        [self.text, if self.cut { "…" } else { "" }]
+    }
+}
+
+fn description(page: &Page) -> Description<'_> {
+    const MAX: usize = 155;
     let para = page
         .blocks
         .iter()
         .find(|b| b.kind == BlockKind::Paragraph)
         .map(|b| &page.text[b.start as usize..b.end as usize])
         .unwrap_or(&page.heading);
-    let mut out = String::new();
-    for c in para.chars() {
-        if out.len() + c.len_utf8() > 155 {
-            out.push('…');
-            break;
-        }
-        out.push(c);
+    if para.len() <= MAX {
+        return Description {
+            text: para,
+            cut: false,
+        };
     }
-    out
+    let mut cut = MAX;
+    while !para.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    if let Some(at) = page.offset_of(para) {
+        cut = page.emoji_safe_cut(at + cut) - at;
+    }
+    Description {
+        text: &para[..cut],
+        cut: true,
+    }
 }
 
 fn wp_emoji_settings(cx: &mut Ctx) -> String {
@@ -1213,7 +1293,9 @@ fn inline_css(rng: &mut Rng) -> String {
     css
 }
 
-fn json_ld(cx: &mut Ctx, desc: &str) -> String {
+/// The JSON-LD script, written straight into the document so that the description's emoji are
+/// logged where they land (non-ASCII is written as is, as [`crate::json::push_str`] does).
+fn json_ld(cx: &mut Ctx, d: &mut Doc, desc: &Description) {
     let mut s = String::new();
     let url = &cx.page.url;
     let date = crate::warc::warc_date(cx.page.fetch_unix - cx.rng.below(3 * 365 * 86_400));
@@ -1227,9 +1309,14 @@ fn json_ld(cx: &mut Ctx, desc: &str) -> String {
     crate::json::push_str(&mut s, &format!("{}/#website", cx.base));
     s.push_str("},\"datePublished\":");
     crate::json::push_str(&mut s, &date);
-    s.push_str(",\"description\":");
-    crate::json::push_str(&mut s, desc);
-    s.push_str(",\"inLanguage\":");
+    s.push_str(",\"description\":\"");
+    d.open("script", &[("type", "application/ld+json")], false);
+    d.raw(&s);
+    s.clear();
+    for piece in desc.pieces() {
+        d.json_text(piece);
+    }
+    s.push_str("\",\"inLanguage\":");
     crate::json::push_str(&mut s, &cx.lang);
     s.push_str("},{\"@type\":\"WebSite\",\"@id\":");
     crate::json::push_str(&mut s, &format!("{}/#website", cx.base));
@@ -1238,7 +1325,8 @@ fn json_ld(cx: &mut Ctx, desc: &str) -> String {
     s.push_str(",\"name\":");
     crate::json::push_str(&mut s, &cx.page.site);
     s.push_str("}]}");
-    s
+    d.raw(&s);
+    d.raw("</script>\n");
 }
 
 /// A nav `<li>` in the CMS's markup.
@@ -2317,8 +2405,14 @@ fn scripts_at_end(cx: &mut Ctx, d: &mut Doc) {
     let base = cx.base.clone();
     if cx.capture.cms == Cms::Custom && cx.rng.chance(0.15) {
         // Server-rendered apps ship their page data again as JSON.
+        // Written straight into the document, so that the blocks' emoji are logged in place.
         let page = cx.page;
-        let mut j = String::with_capacity(page.text.len() * 2);
+        d.open(
+            "script",
+            &[("id", "__NEXT_DATA__"), ("type", "application/json")],
+            false,
+        );
+        let mut j = String::with_capacity(256);
         j.push_str("{\"props\":{\"pageProps\":{\"page\":{\"title\":");
         crate::json::push_str(&mut j, &page.title);
         j.push_str(",\"url\":");
@@ -2330,19 +2424,18 @@ fn scripts_at_end(cx: &mut Ctx, d: &mut Doc) {
             }
             let _ = write!(
                 j,
-                "{{\"__typename\":\"Block{:?}\",\"id\":\"{}\",\"text\":",
+                "{{\"__typename\":\"Block{:?}\",\"id\":\"{}\",\"text\":\"",
                 b.kind,
                 token(&mut cx.rng, 12, b"0123456789abcdef")
             );
-            crate::json::push_str(&mut j, &page.text[b.start as usize..b.end as usize]);
-            j.push('}');
+            d.raw(&j);
+            j.clear();
+            d.json_text(&page.text[b.start as usize..b.end as usize]);
+            j.push_str("\"}");
         }
         let _ = write!(j, "]}}}},\"page\":\"/[...slug]\",\"query\":{{}},\"buildId\":\"{}\",\"isFallback\":false,\"gsp\":true,\"scriptLoader\":[]}}", token(&mut cx.rng, 21, b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"));
-        d.inline(
-            "script",
-            &[("id", "__NEXT_DATA__"), ("type", "application/json")],
-            &j,
-        );
+        d.raw(&j);
+        d.raw("</script>\n");
     }
     let n = cx.rng.range(1, 8);
     for _ in 0..n {
@@ -2411,14 +2504,14 @@ fn scripts_at_end(cx: &mut Ctx, d: &mut Doc) {
 
 /// The body of a non-200 HTML response (redirect, 404, 403, 5xx) and what the extractor finds
 /// in it. `location` is the redirect target. An empty body is possible (many redirects).
-pub fn render_error(
-    page: &Page,
+pub fn render_error<'p>(
+    page: &'p Page,
     capture: &Capture,
     corpus: &Corpus,
     location: Option<&str>,
-) -> Doc {
+) -> Doc<'p> {
     let mut cx = context(page, capture, corpus);
-    let mut d = Doc::default();
+    let mut d = Doc::of(page, 0);
     let status = capture.status;
     let reason = capture.reason;
     // CMS-rendered "not found" pages are whole pages with the site's template.

@@ -10,6 +10,12 @@ use std::fmt::Write as _;
 /// `\u00XX`, everything else (including non-ASCII) as is, like Java's JSON writers.
 pub fn push_str(out: &mut String, s: &str) {
     out.push('"');
+    push_escaped(out, s);
+    out.push('"');
+}
+
+/// The inside of [`push_str`]'s string: `s` escaped, without the quotes.
+pub fn push_escaped(out: &mut String, s: &str) {
     let mut start = 0;
     for (i, b) in s.bytes().enumerate() {
         let esc: Option<&str> = match b {
@@ -33,7 +39,6 @@ pub fn push_str(out: &mut String, s: &str) {
         start = i + 1;
     }
     out.push_str(&s[start..]);
-    out.push('"');
 }
 
 /// Appends `s` as a JSON string with every non-ASCII character escaped (`\uXXXX`, surrogate pairs

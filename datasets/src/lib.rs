@@ -53,7 +53,7 @@ pub use wet::{
 /// existing spec (text model, page layout, record headers, compression settings), together with
 /// the pinned hash in `tests/determinism.rs`. Cached files whose manifest carries another version
 /// are regenerated.
-pub const GENERATOR_VERSION: u32 = 5;
+pub const GENERATOR_VERSION: u32 = 6;
 
 /// Default emoji density of the web-like datasets, in emoji per 10^6 bytes of text. The real
 /// Common Crawl text samples we checked have none at all in ~180 KB, and the emoji that web text

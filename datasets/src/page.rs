@@ -108,6 +108,11 @@ pub struct Page {
     /// emoji of its own and each insertion stands between spaces or line ends (see
     /// `PageBuilder::push_emoji`). Recorded while inserting, never by scanning the text.
     pub emoji_counts: BTreeMap<&'static str, u32>,
+    /// Every emoji inserted into [`Page::text`] (each repeat of an insertion on its own), in text
+    /// order: where the builder put it. The renderers copy page text with
+    /// [`Page::copy_text`], which carries these along, so every output knows where its emoji
+    /// are and how many it holds without scanning itself.
+    pub inserted: Vec<Inserted>,
     /// Server address (`WARC-IP-Address`).
     pub ip: [u8; 4],
     seed: u64,
@@ -144,6 +149,105 @@ impl Page {
             .split_once("://")
             .map_or(self.url.as_str(), |(_, r)| r);
         rest.split(['/', '?']).next().unwrap_or(rest)
+    }
+}
+
+/// One emoji as the page builder inserted it: `text[start..start + emoji.len()]` is `emoji`, an
+/// [`EMOJI`] entry (one repeat of an insertion such as "🔥🔥🔥" is one `Inserted`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Inserted {
+    pub start: u32,
+    pub emoji: &'static str,
+    /// One RGI emoji (a match of itself), or not RGI (no match at all): see [`EMOJI`].
+    pub rgi: bool,
+}
+
+impl Inserted {
+    pub fn end(&self) -> usize {
+        self.start as usize + self.emoji.len()
+    }
+}
+
+/// An inserted emoji copied into an output (a response body, a JSON or XML document): `start`
+/// is its byte offset there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PlacedEmoji {
+    pub start: usize,
+    pub emoji: &'static str,
+    pub rgi: bool,
+}
+
+impl PlacedEmoji {
+    pub fn end(&self) -> usize {
+        self.start + self.emoji.len()
+    }
+}
+
+/// The RGI emoji among `placed`: the emoji count of the output they were placed in.
+pub fn rgi_count(placed: &[PlacedEmoji]) -> u32 {
+    placed.iter().filter(|p| p.rgi).count() as u32
+}
+
+impl Page {
+    /// The inserted emoji that start in `text[start..end]`.
+    pub fn inserted_in(&self, start: usize, end: usize) -> &[Inserted] {
+        let a = self
+            .inserted
+            .partition_point(|e| (e.start as usize) < start);
+        let b = self.inserted.partition_point(|e| (e.start as usize) < end);
+        &self.inserted[a..b]
+    }
+
+    /// `cut` (a char boundary of [`Page::text`]) moved back to the start of the inserted emoji it
+    /// falls inside, if any: a prefix of the text that ends there splits no emoji sequence, so
+    /// it holds exactly the inserted emoji before it (a cut ZWJ, modifier or tag sequence could
+    /// leave a shorter emoji behind, or none: not something to know by construction).
+    pub fn emoji_safe_cut(&self, cut: usize) -> usize {
+        let i = self.inserted.partition_point(|e| (e.start as usize) < cut);
+        match i.checked_sub(1).map(|k| self.inserted[k]) {
+            Some(e) if e.end() > cut => e.start as usize,
+            _ => cut,
+        }
+    }
+
+    /// Appends `text[start..end]` to `out` through `escape` (an HTML, XML, JSON or PDF string
+    /// escaper, or `String::push_str`) and logs each inserted emoji it holds in `placed`, at its
+    /// offset in `out`. The range must split no inserted emoji (see [`Page::emoji_safe_cut`]);
+    /// the emoji themselves hold nothing an escaper changes (checked).
+    pub fn copy_text(
+        &self,
+        out: &mut String,
+        placed: &mut Vec<PlacedEmoji>,
+        start: usize,
+        end: usize,
+        escape: impl Fn(&mut String, &str),
+    ) {
+        assert!(
+            self.emoji_safe_cut(start) == start && self.emoji_safe_cut(end) == end,
+            "page {}: text[{start}..{end}] splits an inserted emoji",
+            self.index
+        );
+        let mut pos = start;
+        for e in self.inserted_in(start, end) {
+            escape(out, &self.text[pos..e.start as usize]);
+            let at = out.len();
+            escape(out, e.emoji);
+            assert_eq!(out.len() - at, e.emoji.len(), "an escaper changed an emoji");
+            placed.push(PlacedEmoji {
+                start: at,
+                emoji: e.emoji,
+                rgi: e.rgi,
+            });
+            pos = e.end();
+        }
+        escape(out, &self.text[pos..end]);
+    }
+
+    /// The offset of `s` in [`Page::text`] when `s` is a slice of it (by address), else `None`.
+    pub fn offset_of(&self, s: &str) -> Option<usize> {
+        let base = self.text.as_ptr() as usize;
+        let at = (s.as_ptr() as usize).checked_sub(base)?;
+        (at + s.len() <= self.text.len()).then_some(at)
     }
 }
 
@@ -547,6 +651,7 @@ struct PageBuilder<'c> {
     blocks: Vec<Block>,
     emoji: u32,
     emoji_counts: BTreeMap<&'static str, u32>,
+    inserted: Vec<Inserted>,
     /// Bytes of `text` that are inserted emoji and their separating spaces.
     emoji_bytes: usize,
     /// Bytes of lines written in the second language (without emoji).
@@ -583,6 +688,7 @@ impl<'c> PageBuilder<'c> {
             blocks: Vec::new(),
             emoji: 0,
             emoji_counts: BTreeMap::new(),
+            inserted: Vec::new(),
             emoji_bytes: 0,
             second_bytes: 0,
             emoji_rng: Rng::from_parts(&[seed, TAG_EMOJI]),
@@ -680,6 +786,11 @@ impl<'c> PageBuilder<'c> {
         let (e, _, rgi) = EMOJI[emoji_table().sample(&mut self.emoji_rng)];
         let reps = 1 + self.emoji_rng.geometric(EMOJI_REPEAT_P, 3);
         for _ in 0..reps {
+            self.inserted.push(Inserted {
+                start: self.text.len() as u32,
+                emoji: e,
+                rgi,
+            });
             self.text.push_str(e);
         }
         self.emoji += reps;
@@ -940,6 +1051,7 @@ impl<'c> PageBuilder<'c> {
             blocks: self.blocks,
             emoji: self.emoji,
             emoji_counts: self.emoji_counts,
+            inserted: self.inserted,
             ip,
             seed: self.seed,
         }
@@ -1222,6 +1334,48 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inserted_emoji_are_where_the_page_says() {
+        let corpus = Corpus::new(3, 20_000.0);
+        for index in 0..40 {
+            let p = Page::generate(&corpus, index);
+            let mut rgi = BTreeMap::new();
+            let mut last = 0;
+            for e in &p.inserted {
+                assert!(e.start as usize >= last, "in text order, not overlapping");
+                assert_eq!(&p.text[e.start as usize..e.end()], e.emoji);
+                last = e.end();
+                if e.rgi {
+                    *rgi.entry(e.emoji).or_insert(0) += 1;
+                }
+            }
+            assert_eq!(rgi, p.emoji_counts);
+            assert_eq!(p.inserted.len() as u32, p.emoji);
+            // A cut inside an emoji moves back to its start; any other cut stays.
+            for (k, e) in p.inserted.iter().enumerate() {
+                let near = &p.inserted[k.saturating_sub(1)..(k + 2).min(p.inserted.len())];
+                for cut in (e.start as usize).saturating_sub(2)..=e.end() + 2 {
+                    if cut <= p.text.len() && p.text.is_char_boundary(cut) {
+                        let want = near
+                            .iter()
+                            .find(|f| (f.start as usize) < cut && cut < f.end())
+                            .map_or(cut, |f| f.start as usize);
+                        assert_eq!(p.emoji_safe_cut(cut), want, "page {index}, cut {cut}");
+                    }
+                }
+            }
+            // Copying the text through an escaper logs every emoji where it lands.
+            let (mut out, mut placed) = (String::new(), Vec::new());
+            p.copy_text(&mut out, &mut placed, 0, p.text.len(), |o, s| {
+                o.push_str(&s.replace('&', "&amp;"))
+            });
+            assert_eq!(placed.len(), p.inserted.len());
+            for (q, e) in placed.iter().zip(&p.inserted) {
+                assert_eq!((&out[q.start..q.end()], q.rgi), (e.emoji, e.rgi));
+            }
+        }
+    }
 
     #[test]
     fn civil_dates() {

@@ -55,9 +55,9 @@ fn different_seeds_differ() {
 /// the files on disk differ.
 #[test]
 fn pinned_hash_of_a_small_spec() {
-    const VERSION: u32 = 5;
-    const STREAM_SHA256: &str = "e2a1e7d7ad304a8a42d156af8f9f7bef5a42f03553c6ac04d0a2b5a9881d2744";
-    const FILE_SHA256: &str = "366267889ee5596ecafb5484eb8b5fda4c64f7f0cccf34990b6af33bac1e0133";
+    const VERSION: u32 = 6;
+    const STREAM_SHA256: &str = "5911483072a261f3368262d90cbee5c80ca93e955a1364b957f45c4f073cea79";
+    const FILE_SHA256: &str = "25a95d5fe40c5140bbdbaaa01d82ffc1ba8eed4ccfb76b8546bc21f9012e4994";
     // The emoji task's expected result for it: (total, distinct, sha256 of the counts as JSON).
     const EMOJI: (u64, u64, &str) = (
         58,
@@ -128,16 +128,19 @@ fn crawl_outputs_do_not_depend_on_the_thread_count() {
 /// small CDXJ index and small WAT files. Update together with `GENERATOR_VERSION`.
 #[test]
 fn pinned_hashes_of_small_crawl_specs() {
-    const VERSION: u32 = 5;
-    const SEGMENT: &str = "53a53eb449831e794537996ee64104f9570975e14b55a2b175f372338f8810ea";
-    const CDXJ: &str = "96bc5044b05a903a9b02e79333bec2fd9b8965ddce48b1608e02ff7727ca6b0f";
-    const WAT_JSONL: &str = "a1c0e3ba1a534ec7f4f210ff7c4e8560a546d133a0576ea0c1a1a0a9b7d40d5f";
-    const WAT_GZ: &str = "34d4d04d203aa9c36c24a2249b687f6055aab04c376c7018549babafe9bc3baa";
+    const VERSION: u32 = 6;
+    const SEGMENT: &str = "ce1d527898757e8f822d8308f918d6b738264bc49a7809c7b550c4db74b619e0";
+    const CDXJ: &str = "16100b2538c6e10fc559d81f5553af227a6e4a0784a5c1f2d7c94bcebc96ce62";
+    const WAT_JSONL: &str = "1666a6f201588da0c7a0752ddfc80dd807e5cc1d4d41cb14e515e783921ec047";
+    const WAT_GZ: &str = "9288c335d67ae2131c028400690da2144c8c8801380944fe4591299cb33ef821";
+    // The index's expected `pipeline` summary (emoji by construction, see tests/emoji.rs at the
+    // workspace root for the check against the Rust emoji tier).
+    const PIPELINE: &str = r#"{"records":125,"emoji_total":4,"by_language":{"bul":0,"deu":0,"eng":4,"fin":0,"fra":0,"hun":0,"ind":0,"ita":0,"jpn":0,"kor":0,"nld":0,"nor":0,"pol":0,"por":0,"ron":0,"rus":0,"spa":0,"tur":0,"ukr":0,"zho":0}}"#;
     let (segment, _) = generate_segment(&SegmentSpec {
         seed: 7,
         segment: 2,
     });
-    let (cdxj, _) = generate_cdxj(&crawl_spec(7, 64));
+    let (cdxj, report) = generate_cdxj(&crawl_spec(7, 64));
     let (jsonl, _) = generate_wat(&crawl_spec(7, 96), WatFormat::Jsonl);
     let (gz, _) = generate_wat(&crawl_spec(7, 96), WatFormat::WarcGz);
     let got = [sha(&segment), sha(&cdxj), sha(&jsonl), sha(&gz)];
@@ -153,5 +156,10 @@ fn pinned_hashes_of_small_crawl_specs() {
         got,
         [SEGMENT, CDXJ, WAT_JSONL, WAT_GZ],
         "crawl output changed: bump GENERATOR_VERSION and these pins together"
+    );
+    assert_eq!(
+        report.pipeline.to_string(),
+        PIPELINE,
+        "the expected pipeline summary changed: bump GENERATOR_VERSION and this pin together"
     );
 }

@@ -4,6 +4,7 @@
 
 pub mod decompress;
 pub mod emoji;
+pub mod fetch;
 pub mod glue;
 pub mod json;
 
@@ -142,6 +143,7 @@ pub fn all() -> Vec<Task> {
         json::cdxj_task(),
         json::wat_task(),
         emoji::task(),
+        fetch::task(),
         glue::task(),
     ]
 }
