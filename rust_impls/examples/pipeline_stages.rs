@@ -57,16 +57,71 @@ fn main() {
         })
         .collect();
     let decompressed = pipeline::gunzip(&members).unwrap();
-    let blocks: Vec<&[u8]> = decompressed.iter().map(|r| pipeline::content_block(r)).collect();
+    let blocks: Vec<&[u8]> = decompressed
+        .iter()
+        .map(|r| pipeline::content_block(r))
+        .collect();
     let summary = pipeline::run(&job).unwrap();
-    println!("# {} records, {} emoji", summary.0, summary.1.values().sum::<u64>());
+    println!(
+        "# {} records, {} emoji",
+        summary.0,
+        summary.1.values().sum::<u64>()
+    );
     assert_eq!(pipeline::run_2cores(&job).unwrap(), summary);
     let plan = pipeline::plan(&job, &records, c);
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    println!("rust e2e          {:8.1} ms", ms(median(|| { pipeline::run(&job).unwrap(); }, reps)));
-    println!("rust stage-index  {:8.1} ms", ms(median(|| { pipeline::select(&index).unwrap(); }, reps)));
-    println!("rust stage-fetch  {:8.1} ms", ms(median(|| { pipeline::fetch(&plan).unwrap(); }, reps)));
-    println!("rust stage-gunzip {:8.1} ms", ms(median(|| { pipeline::gunzip(&members).unwrap(); }, reps)));
-    println!("rust stage-emoji  {:8.1} ms", ms(median(|| { pipeline::emoji(counter.as_ref(), &blocks); }, reps)));
-    println!("rust e2e-2cores   {:8.1} ms", ms(median(|| { pipeline::run_2cores(&job).unwrap(); }, reps)));
+    println!(
+        "rust e2e          {:8.1} ms",
+        ms(median(
+            || {
+                pipeline::run(&job).unwrap();
+            },
+            reps
+        ))
+    );
+    println!(
+        "rust stage-index  {:8.1} ms",
+        ms(median(
+            || {
+                pipeline::select(&index).unwrap();
+            },
+            reps
+        ))
+    );
+    println!(
+        "rust stage-fetch  {:8.1} ms",
+        ms(median(
+            || {
+                pipeline::fetch(&plan).unwrap();
+            },
+            reps
+        ))
+    );
+    println!(
+        "rust stage-gunzip {:8.1} ms",
+        ms(median(
+            || {
+                pipeline::gunzip(&members).unwrap();
+            },
+            reps
+        ))
+    );
+    println!(
+        "rust stage-emoji  {:8.1} ms",
+        ms(median(
+            || {
+                pipeline::emoji(counter.as_ref(), &blocks);
+            },
+            reps
+        ))
+    );
+    println!(
+        "rust e2e-2cores   {:8.1} ms",
+        ms(median(
+            || {
+                pipeline::run_2cores(&job).unwrap();
+            },
+            reps
+        ))
+    );
 }
