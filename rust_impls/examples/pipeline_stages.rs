@@ -17,7 +17,7 @@ use rust_impls::{emoji, pipeline};
 use std::io::{Read, Seek, SeekFrom};
 use std::time::{Duration, Instant};
 
-fn median(mut f: impl FnMut(), reps: usize) -> Duration {
+fn median(f: &mut dyn FnMut(), reps: usize) -> Duration {
     f();
     let mut t: Vec<Duration> = (0..reps)
         .map(|_| {
@@ -69,59 +69,22 @@ fn main() {
     );
     assert_eq!(pipeline::run_2cores(&job).unwrap(), summary);
     let plan = pipeline::plan(&job, &records, c);
-    let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    println!(
-        "rust e2e          {:8.1} ms",
-        ms(median(
-            || {
-                pipeline::run(&job).unwrap();
-            },
-            reps
-        ))
-    );
-    println!(
-        "rust stage-index  {:8.1} ms",
-        ms(median(
-            || {
-                pipeline::select(&index).unwrap();
-            },
-            reps
-        ))
-    );
-    println!(
-        "rust stage-fetch  {:8.1} ms",
-        ms(median(
-            || {
-                pipeline::fetch(&plan).unwrap();
-            },
-            reps
-        ))
-    );
-    println!(
-        "rust stage-gunzip {:8.1} ms",
-        ms(median(
-            || {
-                pipeline::gunzip(&members).unwrap();
-            },
-            reps
-        ))
-    );
-    println!(
-        "rust stage-emoji  {:8.1} ms",
-        ms(median(
-            || {
-                pipeline::emoji(counter.as_ref(), &blocks);
-            },
-            reps
-        ))
-    );
-    println!(
-        "rust e2e-2cores   {:8.1} ms",
-        ms(median(
-            || {
-                pipeline::run_2cores(&job).unwrap();
-            },
-            reps
-        ))
-    );
+    let time = |name: &str, f: &mut dyn FnMut()| {
+        let took = median(f, reps).as_secs_f64() * 1e3;
+        println!("rust {name:13} {took:8.1} ms");
+    };
+    time("e2e", &mut || drop(pipeline::run(&job).unwrap()));
+    time("stage-index", &mut || {
+        drop(pipeline::select(&index).unwrap())
+    });
+    time("stage-fetch", &mut || drop(pipeline::fetch(&plan).unwrap()));
+    time("stage-gunzip", &mut || {
+        drop(pipeline::gunzip(&members).unwrap())
+    });
+    time("stage-emoji", &mut || {
+        drop(pipeline::emoji(counter.as_ref(), &blocks))
+    });
+    time("e2e-2cores", &mut || {
+        drop(pipeline::run_2cores(&job).unwrap())
+    });
 }
