@@ -225,3 +225,14 @@ def test_a_corrupt_member_is_the_gzip_error_of_its_record(crawl, tier, name, tar
     with pytest.raises(Exception) as e:
         fn(job(crawl, b"".join(index)))
     assert e.value.kind in ("corrupt", "checksum") and e.value.offset == 4, e.value
+
+
+@pytest.mark.parametrize("tier,name,target", e2e_variants())
+def test_no_record_and_one_record(crawl, tier, name, target):
+    """Nothing selected, and a job too small to share between two cores."""
+    fn = load(tier, target)
+    lines = crawl[0].read_bytes().splitlines(keepends=True)
+    empty = {"records": 0, "emoji_total": 0, "by_language": {}}
+    assert task.summarize(fn(job(crawl, lines[2]))) == empty  # the 404
+    one = {"records": 1, "emoji_total": 2, "by_language": {"eng": 2}}
+    assert task.summarize(fn(job(crawl, lines[0]))) == one
