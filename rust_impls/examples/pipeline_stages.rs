@@ -1,5 +1,5 @@
-//! Rough timings of the rust pipeline and each of its stages (the median of REPS calls after
-//! one warm-up), for a quick Amdahl breakdown outside criterion:
+//! Rough timings of the rust pipeline and each of its stages (the median wall and CPU time of
+//! REPS calls after one warm-up), for a quick Amdahl breakdown outside criterion:
 //!
 //! ```sh
 //! cargo run --release -- serve datasets/cache &    # prints URL
@@ -17,17 +17,30 @@ use rust_impls::{emoji, pipeline};
 use std::io::{Read, Seek, SeekFrom};
 use std::time::{Duration, Instant};
 
-fn median(f: &mut dyn FnMut(), reps: usize) -> Duration {
+/// CPU time of the whole process (every thread): what a call costs, whatever the machine's load.
+fn cpu_time() -> Duration {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `t` is a valid timespec to write to.
+    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut t) };
+    Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
+}
+
+/// (median wall time, median CPU time) of `reps` calls after one warm-up call.
+fn median(f: &mut dyn FnMut(), reps: usize) -> (Duration, Duration) {
     f();
-    let mut t: Vec<Duration> = (0..reps)
+    let (mut wall, mut cpu): (Vec<Duration>, Vec<Duration>) = (0..reps)
         .map(|_| {
-            let s = Instant::now();
+            let (s, c) = (Instant::now(), cpu_time());
             f();
-            s.elapsed()
+            (s.elapsed(), cpu_time() - c)
         })
-        .collect();
-    t.sort();
-    t[t.len() / 2]
+        .unzip();
+    wall.sort();
+    cpu.sort();
+    (wall[reps / 2], cpu[reps / 2])
 }
 
 fn main() {
@@ -70,8 +83,13 @@ fn main() {
     assert_eq!(pipeline::run_2cores(&job).unwrap(), summary);
     let plan = pipeline::plan(&job, &records, c);
     let time = |name: &str, f: &mut dyn FnMut()| {
-        let took = median(f, reps).as_secs_f64() * 1e3;
-        println!("rust {name:13} {took:8.1} ms");
+        let (wall, cpu) = median(f, reps);
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        println!(
+            "rust {name:13} {:8.1} ms (CPU {:8.1} ms)",
+            ms(wall),
+            ms(cpu)
+        );
     };
     time("e2e", &mut || drop(pipeline::run(&job).unwrap()));
     time("stage-index", &mut || {
