@@ -21,6 +21,8 @@ fn pytest_passes_in_the_project_venv() {
             "py_impls/tests",
         ])
         .current_dir(gluebench::bootstrap::root())
+        // The fetch and pipeline tests serve their files with `gluebench serve` itself.
+        .env("GLUEBENCH_SERVE", env!("CARGO_BIN_EXE_gluebench"))
         .status()
         .expect("run pytest");
     assert!(

@@ -7,6 +7,9 @@ another tier: the pipeline composes each tier's own stages, and a hidden chain (
 falling back to the naive one, say) would blur its numbers. A helper importing a tier would
 be the same chain one step removed, so helpers are held to it too.
 
+The one exception is that composition itself: a tier module of a task that chains the others
+(``COMPOSERS``: the pipeline) imports *the same tier* of the other tasks, and nothing else.
+
 The imports are read from the source with ``ast`` (nothing is imported), every statement
 anywhere in the module: top level, inside functions, under ``if`` or ``try``.
 """
@@ -17,6 +20,7 @@ import pytest
 
 PY_IMPLS = Path(__file__).resolve().parents[1]
 TIERS = ("pure", "naive", "hotpath", "ecosystem", "pyo3")
+COMPOSERS = ("pipeline",)
 
 
 def is_tier(module):
@@ -52,15 +56,18 @@ def imported_modules(path, package):
 
 
 def tier_imports(path, package):
-    """The imports of ``path`` that name a tier module of any task package (itself excepted)."""
+    """The imports of ``path`` that name a tier module of any task package (itself excepted,
+    and for a composer's tier module, the same tier of another task)."""
     own = f"{package}.{path.stem}"
+    composer = package.split(".")[-1] in COMPOSERS and is_tier(path.stem)
     found = []
     for line, module in imported_modules(path, package):
         parts = module.split(".")
         # py_impls.<task>.<tier>[.<name>]: a tier module, or a name taken from one
         if len(parts) >= 3 and parts[0] == "py_impls" and is_tier(parts[2]):
             tier_module = ".".join(parts[:3])
-            if tier_module != own:
+            same_tier_elsewhere = parts[2] == path.stem and f"py_impls.{parts[1]}" != package
+            if tier_module != own and not (composer and same_tier_elsewhere):
                 found.append(f"{package}.{path.stem}:{line} imports {module}")
     return found
 
@@ -106,6 +113,17 @@ def test_the_check_catches_each_form(tmp_path):
         path = pkg / "hotpath.py"
         path.write_text(source + "\n")
         assert tier_imports(path, "py_impls.emoji") == [], source
+    # A composer's tier takes the same tier of the other tasks, not another tier, nor its own.
+    pipe = tmp_path / "pipeline"
+    pipe.mkdir()
+    (pipe / "hotpath.py").write_text("from py_impls.emoji.hotpath import count\n")
+    assert tier_imports(pipe / "hotpath.py", "py_impls.pipeline") == []
+    for source in ("from py_impls.emoji.pure import count", "from . import naive",
+                   "from py_impls.pipeline.pure import select"):
+        (pipe / "hotpath.py").write_text(source + "\n")
+        assert tier_imports(pipe / "hotpath.py", "py_impls.pipeline"), source
+    (pipe / "__init__.py").write_text("from py_impls.emoji import hotpath\n")
+    assert tier_imports(pipe / "__init__.py", "py_impls.pipeline")
     # __init__.py: level 1 is the package itself
     init = pkg / "__init__.py"
     init.write_text("def f():\n    from . import naive\n")

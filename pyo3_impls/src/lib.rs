@@ -16,14 +16,27 @@ use rust_impls::emoji;
 use rust_impls::fetch as rs_fetch;
 use rust_impls::glue;
 use rust_impls::json;
+use rust_impls::pipeline;
 use serde_json::Value;
 use std::os::raw::c_int;
 use std::time::Duration;
 
-/// Bytes owned by Rust, readable from Python through the buffer protocol (zero-copy).
+/// Bytes owned by Rust, readable from Python through the buffer protocol (zero-copy):
+/// `data[start..]` (a decompressed WARC record's content block starts after its headers).
 #[pyclass(frozen)]
 struct Buffer {
     data: Vec<u8>,
+    start: usize,
+}
+
+impl Buffer {
+    fn new(data: Vec<u8>) -> Buffer {
+        Buffer { data, start: 0 }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        &self.data[self.start..]
+    }
 }
 
 #[pymethods]
@@ -33,7 +46,7 @@ impl Buffer {
         view: *mut ffi::Py_buffer,
         flags: c_int,
     ) -> PyResult<()> {
-        let data = &slf.get().data;
+        let data = slf.get().bytes();
         // SAFETY: `view` comes from CPython; the Vec is immutable (frozen class) and outlives
         // the view, which holds a reference to `slf`. Read-only, so writable requests fail.
         let rc = unsafe {
@@ -53,7 +66,7 @@ impl Buffer {
     }
 
     fn __len__(&self) -> usize {
-        self.data.len()
+        self.bytes().len()
     }
 }
 
@@ -62,7 +75,7 @@ fn run(py: Python<'_>, decoder: rs::Decoder, data: &[u8]) -> PyResult<(Option<u6
     let out = py
         .detach(|| decoder(data))
         .map_err(|e| PyValueError::new_err((e.kind.as_str(), e.offset, e.detail)))?;
-    Ok((out.members, Buffer { data: out.data }))
+    Ok((out.members, Buffer::new(out.data)))
 }
 
 /// decompress(data: bytes) -> (members, Buffer): the `rust` tier's pick (libdeflate).
@@ -242,6 +255,17 @@ impl EmojiCounter {
         let counts = py.detach(|| self.counter.count(text.as_bytes()));
         self.dict(py, &counts)
     }
+
+    /// count_each(blocks: list[bytes | Buffer]) -> list[int]: the emoji total of each block
+    /// (`rust_impls::pipeline::emoji`), all counted in one call without the GIL; the blocks
+    /// are borrowed.
+    fn count_each(&self, py: Python<'_>, blocks: Vec<Bound<'_, PyAny>>) -> PyResult<Vec<u64>> {
+        let slices = blocks
+            .iter()
+            .map(borrow_bytes)
+            .collect::<PyResult<Vec<&[u8]>>>()?;
+        Ok(py.detach(|| pipeline::emoji(self.counter.as_ref(), &slices)))
+    }
 }
 
 impl EmojiCounter {
@@ -345,6 +369,82 @@ fn fetch_error(py: Python<'_>, e: rs_fetch::FetchError) -> PyErr {
     err
 }
 
+// ---------------------------------------------------------------- pipeline
+
+/// The bytes of a `bytes` or a `Buffer`, borrowed (both are immutable).
+fn borrow_bytes<'a>(item: &'a Bound<'_, PyAny>) -> PyResult<&'a [u8]> {
+    if let Ok(buffer) = item.cast::<Buffer>() {
+        return Ok(buffer.get().bytes());
+    }
+    Ok(item.cast::<PyBytes>()?.as_bytes())
+}
+
+/// pipeline_select(index: bytes) -> [(path, offset, length, language)]: the pipeline's index
+/// stage (`rust_impls::pipeline::select`); errors as `cdxj`'s.
+#[pyfunction]
+fn pipeline_select<'py>(py: Python<'py>, index: &[u8]) -> PyResult<Bound<'py, PyList>> {
+    let records = py.detach(|| pipeline::select(index)).map_err(json_error)?;
+    let tuples = records
+        .iter()
+        .map(|r| (r.path.as_str(), r.offset, r.length, r.language.as_str()).into_pyobject(py));
+    PyList::new(py, tuples.collect::<PyResult<Vec<_>>>()?)
+}
+
+/// pipeline_gunzip(members: list[bytes]) -> list[Buffer]: each member decompressed
+/// (`rust_impls::pipeline::gunzip`, one call without the GIL), as a Buffer that shows only its
+/// content block: nothing is copied. A bad member: `ValueError(kind, record, byte, detail)`.
+#[pyfunction]
+fn pipeline_gunzip(py: Python<'_>, members: Vec<Bound<'_, PyBytes>>) -> PyResult<Vec<Buffer>> {
+    let slices: Vec<&[u8]> = members.iter().map(|m| m.as_bytes()).collect();
+    let records = py
+        .detach(|| pipeline::gunzip(&slices))
+        .map_err(|e| match e {
+            pipeline::PipelineError::Gunzip { record, error } => {
+                PyValueError::new_err((error.kind.as_str(), record, error.offset, error.detail))
+            }
+            other => PyValueError::new_err((other.kind(), other.at(), 0, other.to_string())),
+        })?;
+    Ok(records
+        .into_iter()
+        .map(|data| Buffer {
+            start: pipeline::content_start(&data),
+            data,
+        })
+        .collect())
+}
+
+/// pipeline_run(index, url, concurrency, timeout_s, retries, counter) -> (records, {language:
+/// emoji}): the whole `rust` tier (`rust_impls::pipeline::run`) in one call without the GIL. A
+/// failing stage: `ValueError(stage, kind, at, message)`.
+#[pyfunction]
+fn pipeline_run<'py>(
+    py: Python<'py>,
+    index: &[u8],
+    url: &str,
+    concurrency: usize,
+    timeout_s: f64,
+    retries: u32,
+    counter: &Bound<'py, EmojiCounter>,
+) -> PyResult<(u64, Bound<'py, PyDict>)> {
+    let counter = counter.get().counter.as_ref();
+    let job = pipeline::Job {
+        index,
+        base: url,
+        concurrency,
+        timeout: std::time::Duration::from_secs_f64(timeout_s),
+        retries,
+        counter,
+    };
+    let (records, by_language) = py
+        .detach(|| pipeline::run(&job))
+        .map_err(|e| PyValueError::new_err((e.stage(), e.kind(), e.at(), e.to_string())))?;
+    let dict = PyDict::new(py);
+    for (language, n) in &by_language {
+        dict.set_item(language, n)?;
+    }
+    Ok((records, dict))
+}
+
 // ---------------------------------------------------------------- glue
 
 /// noop(): does nothing (`rust_impls::glue::noop`): the cost of a call from Python alone.
@@ -381,6 +481,9 @@ fn gluebench_rs(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<EmojiCounter>()?;
     m.add_function(wrap_pyfunction!(fetch, m)?)?;
     m.add("FetchError", m.py().get_type::<FetchError>())?;
+    m.add_function(wrap_pyfunction!(pipeline_select, m)?)?;
+    m.add_function(wrap_pyfunction!(pipeline_gunzip, m)?)?;
+    m.add_function(wrap_pyfunction!(pipeline_run, m)?)?;
     m.add_function(wrap_pyfunction!(noop, m)?)?;
     m.add_function(wrap_pyfunction!(bytes_len, m)?)?;
     m.add_function(wrap_pyfunction!(str_len, m)?)?;

@@ -91,7 +91,12 @@ pub fn decompress(input: &[u8]) -> Result<Decompressed, GzipError> {
                     break;
                 }
                 // The member did not fit: grow and decode it again (amortised by doubling).
-                Err(Inflate::NoSpace) => data.reserve(data.capacity().max(1 << 16)),
+                // `reserve` counts from the length: ask for the free space plus as much again,
+                // or a first member that does not fit would never get more room.
+                Err(Inflate::NoSpace) => {
+                    let spare = data.capacity() - data.len();
+                    data.reserve(spare + data.capacity().max(1 << 16));
+                }
                 Err(Inflate::BadData) => return Err(explain(input, start)),
             }
         }
@@ -380,5 +385,25 @@ impl Drop for Libdeflate {
     fn drop(&mut self) {
         // SAFETY: allocated by libdeflate_alloc_decompressor and freed once.
         unsafe { libdeflate_sys::libdeflate_free_decompressor(self.0) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flate2::{write::GzEncoder, Compression};
+    use std::io::Write;
+
+    /// A first member that inflates beyond the first guess (4x its size) grows the output.
+    #[test]
+    fn a_first_member_that_does_not_fit_grows_the_output() {
+        let text = vec![b'a'; 1 << 20];
+        let mut gz = GzEncoder::new(Vec::new(), Compression::default());
+        gz.write_all(&text).unwrap();
+        let member = gz.finish().unwrap();
+        assert!(member.len() * 4 < text.len());
+        for (name, decoder) in VARIANTS {
+            assert_eq!(decoder(&member).unwrap().data, text, "{name}");
+        }
     }
 }

@@ -181,7 +181,7 @@ pub(crate) fn selected(rec: &Value, number: u64) -> Result<Selected<'_>, JsonErr
 }
 
 /// The selection rule's checks on a selected record's fields.
-fn fetch<'a>(
+pub(crate) fn fetch<'a>(
     number: u64,
     filename: Field<'a>,
     offset: Field<'a>,
@@ -243,7 +243,7 @@ pub(crate) fn json_part(line: &str, number: u64) -> Result<&str, JsonError> {
 
 /// A field as the rule sees it: absent or null, a string, or anything else.
 #[derive(Default)]
-enum Field<'a> {
+pub(crate) enum Field<'a> {
     #[default]
     Missing,
     Str(Cow<'a, str>),
@@ -251,7 +251,7 @@ enum Field<'a> {
 }
 
 impl<'a> Field<'a> {
-    fn is(&self, want: &str) -> bool {
+    pub(crate) fn is(&self, want: &str) -> bool {
         matches!(self, Field::Str(s) if s == want)
     }
 
@@ -516,7 +516,7 @@ pub fn objects(data: &[u8], cdxj: bool) -> (Vec<(u64, Value)>, Option<JsonError>
 
 /// (1-based number, text) of each non-empty line, one trailing `\r` stripped; a line that is
 /// not UTF-8 is an error at its number, reached only after the lines before it.
-fn lines(data: &[u8]) -> impl Iterator<Item = Result<(u64, &str), JsonError>> {
+pub(crate) fn lines(data: &[u8]) -> impl Iterator<Item = Result<(u64, &str), JsonError>> {
     // memchr finds line ends many bytes at a time; `slice::split` would test byte by byte.
     let ends = memchr::memchr_iter(b'\n', data).chain(std::iter::once(data.len()));
     let mut start = 0;
@@ -540,12 +540,12 @@ fn lines(data: &[u8]) -> impl Iterator<Item = Result<(u64, &str), JsonError>> {
 }
 
 /// A JSON library that deserialises serde types: what the typed variants are generic over.
-trait Parser {
+pub(crate) trait Parser {
     /// Err(true) for invalid JSON, Err(false) for valid JSON of the wrong shape.
     fn parse<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, (bool, String)>;
 }
 
-struct SerdeJson;
+pub(crate) struct SerdeJson;
 struct Sonic;
 
 impl Parser for SerdeJson {
@@ -562,7 +562,7 @@ impl Parser for Sonic {
 
 /// Parses one JSON object into a typed `T`. A type mismatch is `bad-field` only if the text is
 /// valid JSON: the rule puts invalid JSON first, and a parser stops at whichever comes first.
-fn parse_object<'a, P: Parser, T: Deserialize<'a>>(
+pub(crate) fn parse_object<'a, P: Parser, T: Deserialize<'a>>(
     text: &'a str,
     number: u64,
 ) -> Result<T, JsonError> {

@@ -10,3 +10,4 @@ pub mod fetch;
 pub mod glue;
 pub mod json;
 pub mod naive;
+pub mod pipeline;
