@@ -99,7 +99,11 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
             }
         }
         for v in &variants {
-            if let Some(dataset) = regime.dataset_for(v) {
+            let measured = task
+                .fixture
+                .as_ref()
+                .is_none_or(|f| (f.measured)(&regime.dataset, v.tier, &v.name));
+            if let Some(dataset) = regime.dataset_for(v).filter(|_| measured) {
                 plan.push(Job {
                     regime,
                     dataset: dataset.to_string(),

@@ -118,6 +118,14 @@ fn registry() -> Vec<(&'static str, DatasetSpec)> {
                 target_bytes: 64 << 10,
             }),
         ),
+        // The pipeline's index: about 470 records (every one fetched, gunzipped, counted).
+        (
+            "cdxj-256k",
+            DatasetSpec::Cdxj(CrawlSpec {
+                seed: 1,
+                target_bytes: 256 << 10,
+            }),
+        ),
         ("cdxj-1m", DatasetSpec::Cdxj(crawl(1))),
         ("cdxj-16m", DatasetSpec::Cdxj(crawl(16))),
         ("wat-1m", DatasetSpec::Wat(crawl(1))),

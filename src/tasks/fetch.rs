@@ -82,6 +82,7 @@ pub fn task() -> Task {
                 .map(|&(lat, c, _, picks)| (format!("lat{lat}-c{c}"), picks))
                 .collect(),
             start,
+            measured: |_, _, _| true,
         }),
     }
 }

@@ -7,8 +7,9 @@ pub mod emoji;
 pub mod fetch;
 pub mod glue;
 pub mod json;
+pub mod pipeline;
 
-use crate::task::{RustRun, Summary, TaskError};
+use crate::task::{RustRun, Summary, TaskError, Tier};
 use std::path::Path;
 
 pub struct Task {
@@ -63,6 +64,9 @@ pub struct Fixture {
     /// Starts the service for one regime over a loaded input. May cut the input (a slow regime
     /// needs fewer records), which then carries its own expected summary.
     pub start: fn(regime: &str, input: &Loaded) -> Result<Started, TaskError>,
+    /// Whether `cargo bench` times variant `tier/name` in a regime (beyond `picks only`):
+    /// e.g. the pipeline's stages that do not touch the server are timed at 0 ms only.
+    pub measured: fn(regime: &str, tier: Tier, variant: &str) -> bool,
 }
 
 /// A running fixture: what the tiers receive, and the guard whose `Drop` stops the service.
@@ -144,6 +148,7 @@ pub fn all() -> Vec<Task> {
         json::wat_task(),
         emoji::task(),
         fetch::task(),
+        pipeline::task(),
         glue::task(),
     ]
 }
