@@ -177,16 +177,6 @@ async def with_retries_async(plan, index, attempt):
             await asyncio.sleep(failure.wait)
 
 
-def in_plan_order(results):
-    """The bodies, given every range's result (its body or its exception, in plan order, as
-    ``asyncio.gather(..., return_exceptions=True)`` returns them): the lowest failing range's
-    error is raised."""
-    for result in results:
-        if isinstance(result, BaseException):
-            raise result
-    return results
-
-
 # (tier, variant, target "module:function", options); the first variant of a tier is its pick.
 # small: so slow here (1.9 to 10 s for 2,000 ranges) that they are timed on the first 200.
 VARIANTS = {
@@ -194,14 +184,14 @@ VARIANTS = {
     "naive": [("urllib", "naive:fetch", {})],
     "hotpath": [("http.client-threadpool", "hotpath:fetch", {})],
     "ecosystem": [
+        ("pycurl-multi", "ecosystem:fetch_pycurl", {}),
         ("pyreqwest-sync-threadpool", "ecosystem:fetch_pyreqwest_sync", {}),
         ("pyreqwest", "ecosystem:fetch_pyreqwest", {}),
         ("aiohttp", "ecosystem:fetch_aiohttp", {}),
         ("aiohttp-uvloop", "ecosystem:fetch_aiohttp_uvloop", {}),
-        ("pycurl-multi", "ecosystem:fetch_pycurl", {}),
         ("httpx2", "ecosystem:fetch_httpx2", {"small": True}),
-        ("httpx", "ecosystem:fetch_httpx", {"small": True}),
         ("niquests", "ecosystem:fetch_niquests", {"small": True}),
+        ("httpx", "ecosystem:fetch_httpx", {"small": True}),
     ],
     "pyo3": [("reqwest", "pyo3:fetch", {})],
 }

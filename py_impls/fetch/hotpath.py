@@ -23,7 +23,8 @@ def fetch(plan):
         host, port, path = split_url(url)
         conn = local.__dict__.get((host, port))
         if conn is None:
-            conn = local.__dict__[host, port] = http.client.HTTPConnection(host, port, timeout=plan.timeout)
+            conn = http.client.HTTPConnection(host, port, timeout=plan.timeout)
+            local.__dict__[host, port] = conn
             opened.append(conn)
         try:
             conn.request("GET", path, headers={"Range": range_header(start, end)})

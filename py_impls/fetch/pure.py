@@ -1,6 +1,6 @@
 """``fetch``, tier ``pure``: HTTP/1.1 spoken by the interpreter itself over raw sockets.
 
-No HTTP library at all, only ``socket``: what an HTTP client *is*, in forty lines. Each
+No HTTP library at all, only ``socket``: what an HTTP client *is*, in one small class. Each
 connection is kept alive (HTTP/1.1's default) and reused for the next range; a response is a
 status line, headers up to the blank line, and exactly ``Content-Length`` bytes of body (the
 server answers a Range request with a fixed-length 206, never chunked). The socket's timeout
@@ -32,7 +32,8 @@ class Connection:
                 raise Failed("connect", str(e)) from None
             self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self.address = (host, port)
-        request = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nRange: {range_header(start, end)}\r\n\r\n"
+        request = (f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+                   f"Range: {range_header(start, end)}\r\n\r\n")
         try:
             self.sock.sendall(request.encode())
             status, headers = self.read_head()
@@ -108,7 +109,8 @@ def fetch(plan):
     if plan.concurrency <= 1:
         worker()
     else:
-        threads = [threading.Thread(target=worker) for _ in range(min(plan.concurrency, len(bodies)))]
+        threads = [threading.Thread(target=worker)
+                   for _ in range(min(plan.concurrency, len(bodies)))]
         for t in threads:
             t.start()
         for t in threads:

@@ -92,8 +92,10 @@ class Server(http.server.ThreadingHTTPServer):
 
     def __init__(self, root, fault):
         super().__init__(("127.0.0.1", 0), Handler)
-        self.root, self.lock, self.stop, self.requests, self.fired = root, threading.Lock(), threading.Event(), 0, {}
-        mode, at, times = re.fullmatch(r"(503|reset|stall|short)(?:@(\d+))?(?:x(\d+))?", fault).groups() if fault else (None,) * 3
+        self.root, self.lock, self.stop = root, threading.Lock(), threading.Event()
+        self.requests, self.fired = 0, {}
+        spec = re.fullmatch(r"(503|reset|stall|short)(?:@(\d+))?(?:x(\d+))?", fault or "")
+        mode, at, times = spec.groups() if spec else (None,) * 3
         self.mode, self.at, self.times = mode, at and int(at), times and int(times)
         threading.Thread(target=self.serve_forever, args=(0.01,), daemon=True).start()
 
@@ -117,7 +119,8 @@ def serve(tmp_path):
     def start(fault=None):
         binary = os.environ.get("GLUEBENCH_SERVE")
         if binary:
-            args = [binary, "serve", str(tmp_path), "--retry-after", "0"] + (["--fault", fault] if fault else [])
+            args = [binary, "serve", str(tmp_path), "--retry-after", "0"]
+            args += ["--fault", fault] if fault else []
             proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
             started.append(proc)
             return re.search(r"http://\S+/", proc.stdout.readline()).group(0)
@@ -126,7 +129,8 @@ def serve(tmp_path):
         return f"http://127.0.0.1:{server.server_address[1]}/"
 
     def requests(url):
-        return next((s.requests for s in started if isinstance(s, Server) and str(s.server_address[1]) in url), None)
+        ours = [s for s in started if isinstance(s, Server) and f":{s.server_address[1]}/" in url]
+        return ours[0].requests if ours else None
 
     start.requests = requests
     yield start
@@ -141,12 +145,13 @@ def serve(tmp_path):
 
 
 def plan(ranges, concurrency=1, timeout=5.0, retries=1):
-    return types.SimpleNamespace(ranges=ranges, concurrency=concurrency, timeout=timeout, retries=retries)
+    return types.SimpleNamespace(ranges=ranges, concurrency=concurrency, timeout=timeout,
+                                 retries=retries)
 
 
 def mixed(good, bad, bad_name="data.bin"):
     """Six 20 KB ranges of ``data.bin``: those at ``FAULTY`` on ``bad``, the others on ``good``."""
-    return [((bad + bad_name) if i in FAULTY else (good + "data.bin"), i * 30_000, i * 30_000 + 19_999)
+    return [(bad + bad_name if i in FAULTY else good + "data.bin", i * 30_000, i * 30_000 + 19_999)
             for i in range(6)]
 
 
