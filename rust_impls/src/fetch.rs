@@ -410,6 +410,8 @@ pub fn fetch(plan: &Plan) -> Result<Vec<Vec<u8>>, FetchError> {
         .connect_timeout(plan.timeout)
         .read_timeout(plan.timeout)
         .no_proxy()
+        // The policy: any status but 206 (a redirect too) is final, as in the other variants.
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| plan_error(plan, format!("cannot build the reqwest client: {e}")))?;
     run_async(plan, |range| {
