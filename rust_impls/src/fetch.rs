@@ -5,7 +5,7 @@
 //! body in plan order, whatever order the requests completed in.
 //!
 //! The one retry and timeout policy (the same in every tier, see `py_impls/fetch/__init__.py`)
-//! lives here once, in [`Failure`], [`Plan::pause_before_retry`] and [`Body`]; each variant
+//! lives here once (`Failure`, `Plan::pause_before_retry`, `Body`, `Collected`); each variant
 //! only makes attempts and classifies what its client reports:
 //!
 //! * an attempt may wait `timeout` to connect and then `timeout` for each read: a stalled
@@ -44,8 +44,10 @@ pub struct Range {
 }
 
 impl Range {
-    /// The length a 206 body must have.
+    /// The length a 206 body must have. Panics if `end < start` (a bug of whoever built the
+    /// range: [`Plan::parse`] never does).
     pub fn len(&self) -> u64 {
+        assert!(self.end >= self.start, "{self:?}: the end (inclusive) is before the start");
         self.end - self.start + 1
     }
 
