@@ -47,7 +47,10 @@ impl Range {
     /// The length a 206 body must have. Panics if `end < start` (a bug of whoever built the
     /// range: [`Plan::parse`] never does).
     pub fn len(&self) -> u64 {
-        assert!(self.end >= self.start, "{self:?}: the end (inclusive) is before the start");
+        assert!(
+            self.end >= self.start,
+            "{self:?}: the end (inclusive) is before the start"
+        );
         self.end - self.start + 1
     }
 
@@ -619,10 +622,7 @@ fn ureq_failure(e: ureq::Error) -> Failure {
         ureq::Error::Io(io) if matches!(io.kind(), Io::TimedOut | Io::WouldBlock) => Kind::Timeout,
         ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => Kind::Connect,
         ureq::Error::Io(io)
-            if matches!(
-                io.kind(),
-                Io::ConnectionRefused | Io::AddrNotAvailable | Io::NotFound
-            ) =>
+            if matches!(io.kind(), Io::ConnectionRefused | Io::AddrNotAvailable) =>
         {
             Kind::Connect
         }
