@@ -5,7 +5,7 @@
 //! body in plan order, whatever order the requests completed in.
 //!
 //! The one retry and timeout policy (the same in every tier, see `py_impls/fetch/__init__.py`)
-//! lives here once, in [`Failure`], [`Plan::pause_before_retry`] and [`Body`]; each variant
+//! lives here once (`Failure`, `Plan::pause_before_retry`, `Body`, `Collected`); each variant
 //! only makes attempts and classifies what its client reports:
 //!
 //! * an attempt may wait `timeout` to connect and then `timeout` for each read: a stalled
@@ -44,8 +44,13 @@ pub struct Range {
 }
 
 impl Range {
-    /// The length a 206 body must have.
+    /// The length a 206 body must have. Panics if `end < start` (a bug of whoever built the
+    /// range: [`Plan::parse`] never does).
     pub fn len(&self) -> u64 {
+        assert!(
+            self.end >= self.start,
+            "{self:?}: the end (inclusive) is before the start"
+        );
         self.end - self.start + 1
     }
 
@@ -384,8 +389,10 @@ where
 /// A current-thread runtime per call: the client's connection tasks and the requests then
 /// share one thread (no cross-thread wake-ups per request, the server keeps the other core),
 /// calls from several threads run in parallel, and nothing outlives the call (no runtime
-/// threads to break a `fork()`ing caller such as a Python process pool). It costs tens of
-/// microseconds, against milliseconds for any plan worth running.
+/// threads to break a `fork()`ing caller such as a Python process pool). The runtime and the
+/// client cost about 20 us per call, the price of a single request. Measured on 2,000 ranges,
+/// it also takes the least CPU per request: 25 us at 16 in flight, against 34 us for a
+/// two-worker runtime, whose connection tasks and requests wake each other across threads.
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -410,6 +417,8 @@ pub fn fetch(plan: &Plan) -> Result<Vec<Vec<u8>>, FetchError> {
         .connect_timeout(plan.timeout)
         .read_timeout(plan.timeout)
         .no_proxy()
+        // The policy: any status but 206 (a redirect too) is final, as in the other variants.
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| plan_error(plan, format!("cannot build the reqwest client: {e}")))?;
     run_async(plan, |range| {
@@ -615,10 +624,7 @@ fn ureq_failure(e: ureq::Error) -> Failure {
         ureq::Error::Io(io) if matches!(io.kind(), Io::TimedOut | Io::WouldBlock) => Kind::Timeout,
         ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => Kind::Connect,
         ureq::Error::Io(io)
-            if matches!(
-                io.kind(),
-                Io::ConnectionRefused | Io::AddrNotAvailable | Io::NotFound
-            ) =>
+            if matches!(io.kind(), Io::ConnectionRefused | Io::AddrNotAvailable) =>
         {
             Kind::Connect
         }

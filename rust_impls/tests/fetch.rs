@@ -11,6 +11,8 @@ use rust_impls::fetch::{FetchError, Kind, Plan, Range, VARIANTS};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+mod fixture;
+
 use fixture::{Fault, FaultMode, Server, ServerConfig};
 
 const FILE: &str = "segment.warc.gz";
@@ -220,219 +222,43 @@ fn a_refused_connection_is_a_connect_error() {
     }
 }
 
-/// A minimal HTTP/1.1 range server with `gluebench::serve`'s API and fault modes (keep-alive,
-/// `Range: bytes=a-b` → 206, 416 past the end, 404), one thread per connection. A test fixture,
-/// not a server: it trusts its client and serves only the files of its root by name.
-mod fixture {
-    use std::collections::HashMap;
-    use std::io::{BufRead, BufReader, Write};
-    use std::net::{SocketAddr, TcpListener, TcpStream};
-    use std::path::PathBuf;
-    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-    use std::sync::{Arc, Mutex};
-    use std::time::Duration;
-
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    pub enum FaultMode {
-        Unavailable,
-        Reset,
-        Stall,
-        Short,
-    }
-
-    #[derive(Clone, Debug)]
-    pub struct Fault {
-        pub mode: FaultMode,
-        pub at: Option<u64>,
-        pub times: Option<u32>,
-    }
-
-    pub struct ServerConfig {
-        pub root: PathBuf,
-        pub latency: Duration,
-        pub fault: Option<Fault>,
-        pub retry_after_s: u64,
-    }
-
-    impl ServerConfig {
-        pub fn new(root: impl Into<PathBuf>) -> Self {
-            ServerConfig {
-                root: root.into(),
-                latency: Duration::ZERO,
-                fault: None,
-                retry_after_s: 1,
-            }
-        }
-    }
-
-    struct Shared {
-        config: ServerConfig,
-        stop: AtomicBool,
-        requests: AtomicU64,
-        fired: Mutex<HashMap<(String, u64), u32>>,
-    }
-
-    pub struct Server {
-        addr: SocketAddr,
-        shared: Arc<Shared>,
-    }
-
-    impl Server {
-        pub fn start(config: ServerConfig) -> std::io::Result<Server> {
-            let listener = TcpListener::bind("127.0.0.1:0")?;
-            let addr = listener.local_addr()?;
-            let shared = Arc::new(Shared {
-                config,
-                stop: AtomicBool::new(false),
-                requests: AtomicU64::new(0),
-                fired: Mutex::new(HashMap::new()),
-            });
-            let accepting = shared.clone();
-            std::thread::spawn(move || {
-                for stream in listener.incoming() {
-                    if accepting.stop.load(Ordering::Relaxed) {
-                        return;
-                    }
-                    let shared = accepting.clone();
-                    std::thread::spawn(move || {
-                        let _ = serve_connection(&shared, stream?);
-                        Ok::<_, std::io::Error>(())
-                    });
-                }
-            });
-            Ok(Server { addr, shared })
-        }
-
-        pub fn url(&self) -> String {
-            format!("http://{}", self.addr)
-        }
-
-        pub fn requests(&self) -> u64 {
-            self.shared.requests.load(Ordering::SeqCst)
-        }
-    }
-
-    impl Drop for Server {
-        fn drop(&mut self) {
-            self.shared.stop.store(true, Ordering::Relaxed);
-            let _ = TcpStream::connect(self.addr); // wakes the accept loop
-        }
-    }
-
-    fn serve_connection(shared: &Shared, stream: TcpStream) -> std::io::Result<()> {
-        let mut reader = BufReader::new(stream.try_clone()?);
-        let mut out = stream;
-        loop {
-            let mut line = String::new();
-            if reader.read_line(&mut line)? == 0 {
-                return Ok(());
-            }
-            let path = line
-                .split(' ')
-                .nth(1)
-                .unwrap_or("/")
-                .trim_start_matches('/')
-                .to_string();
-            let mut range = None;
-            loop {
-                let mut header = String::new();
-                reader.read_line(&mut header)?;
-                let header = header.trim_end();
-                if header.is_empty() {
-                    break;
-                }
-                if let Some((name, value)) = header.split_once(':') {
-                    if name.eq_ignore_ascii_case("range") {
-                        let (a, b) = value
-                            .trim()
-                            .trim_start_matches("bytes=")
-                            .split_once('-')
-                            .unwrap();
-                        range = Some((a.parse::<u64>().unwrap(), b.parse::<u64>().unwrap()));
-                    }
-                }
-            }
-            shared.requests.fetch_add(1, Ordering::SeqCst);
-            std::thread::sleep(shared.config.latency);
-            let data = match std::fs::read(shared.config.root.join(&path)) {
-                Ok(data) if !path.contains("..") => data,
-                _ => {
-                    out.write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n")?;
-                    continue;
-                }
-            };
-            let (start, end) = range.unwrap_or((0, data.len() as u64 - 1));
-            if start >= data.len() as u64 {
-                out.write_all(b"HTTP/1.1 416 Range Not Satisfiable\r\ncontent-length: 0\r\n\r\n")?;
-                continue;
-            }
-            let body = &data[start as usize..=(end as usize).min(data.len() - 1)];
-            let head = format!(
-                "HTTP/1.1 206 Partial Content\r\ncontent-length: {}\r\ncontent-range: bytes {start}-{}/{}\r\n\r\n",
-                body.len(),
-                start + body.len() as u64 - 1,
-                data.len()
+/// With 20 ms per response, `concurrency` requests in flight should make close to
+/// `concurrency / 20 ms` requests per second: the issue asks the pick for 0.85 of that ceiling
+/// (the runners-up are printed). Timing, so not run by default:
+/// `cargo test -p rust_impls --test fetch -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn concurrency_hides_latency() {
+    let (root, _) = root();
+    let latency = Duration::from_millis(20);
+    let server = Server::start(ServerConfig {
+        latency,
+        ..ServerConfig::new(root)
+    })
+    .unwrap();
+    for (name, fetch) in VARIANTS {
+        for concurrency in [16, 64] {
+            let mut plan = plan(&server, concurrency, 0);
+            let rounds = concurrency * 50 / plan.ranges.len() + 1;
+            plan.ranges = plan
+                .ranges
+                .iter()
+                .cycle()
+                .take(rounds * plan.ranges.len())
+                .cloned()
+                .collect();
+            let started = Instant::now();
+            fetch(&plan).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let rate = plan.ranges.len() as f64 / started.elapsed().as_secs_f64();
+            let ceiling = concurrency as f64 / latency.as_secs_f64();
+            eprintln!(
+                "{name} c={concurrency}: {rate:.0} req/s, {:.2} of the ceiling",
+                rate / ceiling
             );
-            let half = &body[..body.len() / 2];
-            match fault_for(shared, &path, start) {
-                None => {
-                    out.write_all(head.as_bytes())?;
-                    out.write_all(body)?;
-                }
-                Some(FaultMode::Unavailable) => {
-                    let retry = shared.config.retry_after_s;
-                    let answer = format!("HTTP/1.1 503 Service Unavailable\r\nretry-after: {retry}\r\ncontent-length: 4\r\n\r\nbusy");
-                    out.write_all(answer.as_bytes())?;
-                }
-                Some(FaultMode::Short) => {
-                    out.write_all(head.as_bytes())?;
-                    return out.write_all(half);
-                }
-                Some(FaultMode::Reset) => {
-                    out.write_all(head.as_bytes())?;
-                    out.write_all(half)?;
-                    // SO_LINGER 0: closing sends a TCP reset instead of a FIN.
-                    let linger = libc::linger {
-                        l_onoff: 1,
-                        l_linger: 0,
-                    };
-                    let fd = std::os::fd::AsRawFd::as_raw_fd(&out);
-                    // SAFETY: a valid socket and a correctly sized option value.
-                    unsafe {
-                        libc::setsockopt(
-                            fd,
-                            libc::SOL_SOCKET,
-                            libc::SO_LINGER,
-                            (&linger as *const libc::linger).cast(),
-                            size_of::<libc::linger>() as u32,
-                        );
-                    }
-                    return Ok(());
-                }
-                Some(FaultMode::Stall) => {
-                    out.write_all(head.as_bytes())?;
-                    out.write_all(half)?;
-                    while !shared.stop.load(Ordering::Relaxed) {
-                        std::thread::sleep(Duration::from_millis(20));
-                    }
-                    return Ok(());
-                }
+            if *name == VARIANTS[0].0 {
+                let at_least = 0.85 * ceiling;
+                assert!(rate >= at_least, "{name} c={concurrency}: {rate:.0} req/s");
             }
         }
-    }
-
-    /// The configured fault, if it hits this request (and has fired fewer than `times` times).
-    fn fault_for(shared: &Shared, path: &str, start: u64) -> Option<FaultMode> {
-        let fault = shared.config.fault.as_ref()?;
-        if fault.at.is_some_and(|at| at != start) {
-            return None;
-        }
-        let mut fired = shared.fired.lock().unwrap();
-        let count = fired.entry((path.to_string(), start)).or_insert(0);
-        if fault.times.is_some_and(|times| *count >= times) {
-            return None;
-        }
-        *count += 1;
-        Some(fault.mode)
     }
 }
