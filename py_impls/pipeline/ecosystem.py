@@ -21,7 +21,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from py_impls.decompress import GzipError
 from py_impls.emoji.ecosystem import count
-from py_impls.fetch.ecosystem import fetch_pyreqwest as fetch
+from py_impls.fetch.ecosystem import fetch_pycurl as fetch
 
 from . import aggregate, at_record, plan_for, select_lines, select_record, stage_variants, two_cores
 
