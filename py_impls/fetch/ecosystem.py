@@ -63,6 +63,9 @@ CURL_FAILURES = {6: "connect", 7: "connect", 28: "timeout", 18: "incomplete", 52
                  55: "incomplete", 56: "incomplete"}
 
 
+IDLE = -1  # pycurl: a transfer our loop stopped for silence (not a libcurl error number)
+
+
 def fetch_pycurl(plan):
     """libcurl's multi interface as pycurl's ``retriever-multi.py`` example drives it: a pool of
     ``plan.concurrency`` easy handles, refilled as transfers finish, retries queued with their
@@ -95,6 +98,8 @@ def fetch_pycurl(plan):
         free.append(c)
         _, begin, end = plan.ranges[c.index]
         try:
+            if errno == IDLE:  # our own idle timeout: connected (or reused), then silence
+                raise Failed("timeout", message)
             if errno == 28 and not c.getinfo(pycurl.CONNECT_TIME):
                 raise Failed("connect", message)  # libcurl's timeout while connecting
             if errno:
@@ -126,7 +131,7 @@ def fetch_pycurl(plan):
                 finish(c, errno, message)
             silent_since = time.monotonic() - plan.timeout
             for c in [c for c in busy if c.last < silent_since]:
-                finish(c, 28, f"nothing received in {plan.timeout} s")
+                finish(c, IDLE, f"nothing received in {plan.timeout} s")
             if not done and not failed:  # wait for a socket, libcurl's next timer, or ours
                 wait = multi.timeout() / 1000
                 multi.select(min(wait if wait >= 0 else 1.0, 0.01 if retries else plan.timeout / 4))
