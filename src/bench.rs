@@ -1009,7 +1009,11 @@ pub fn measure_server_capacity(args: &Args, run: &Recorder) {
             .lines()
             .filter_map(|l| {
                 let mut f = l.split('\t');
-                Some((f.next()?.into(), f.next()?.parse().ok()?, f.next()?.parse().ok()?))
+                Some((
+                    f.next()?.into(),
+                    f.next()?.parse().ok()?,
+                    f.next()?.parse().ok()?,
+                ))
             })
             .collect();
         // The range closest to the mean length: what an average request of the task asks for.

@@ -128,8 +128,8 @@ fn no_tier_gets_out_of_the_served_directory() {
     ] {
         let (root, server) = traversal_fixture();
         let ranges = format!("data.bin\t0\t100\n{bad}\t0\t4\n");
-        let path = gluebench::session::worker_input("fetch-traversal.ranges", ranges.as_bytes())
-            .unwrap();
+        let path =
+            gluebench::session::worker_input("fetch-traversal.ranges", ranges.as_bytes()).unwrap();
         let params = json!({"url": server.url(), "concurrency": 1, "timeout_s": 2.0, "retries": 0, "root": root});
         let input = Input::with_fixture(
             bad,
@@ -194,7 +194,11 @@ fn the_server_stops_when_a_tier_crashes() {
     let crashed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let input = Input::dataset(&task, "lat0-c1-n5").expect("fixture starts");
         let url = input.params["url"].as_str().unwrap().to_string();
-        addr = Some(url.trim_start_matches("http://").trim_end_matches('/').to_string());
+        addr = Some(
+            url.trim_start_matches("http://")
+                .trim_end_matches('/')
+                .to_string(),
+        );
         assert!(TcpStream::connect(addr.as_ref().unwrap()).is_ok());
         panic!("a tier crashed");
     }));

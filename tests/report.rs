@@ -103,7 +103,7 @@ fn page_has_every_section_chart_and_computed_verdict() {
     // Known mismatches and errors are listed with their message, never drawn.
     assert!(html.contains("known mismatch: counts differ"));
     assert!(html.contains("No module named"));
-    assert!(html.contains("not measured yet: the fetch task (issue 9) will fill this"));
+    assert!(html.contains("not measured yet: run <code>cargo bench -- fetch</code>"));
     assert!(
         html.contains("overtakes"),
         "a break-even size in the sweeps"

@@ -205,7 +205,10 @@ fn goals(rows: &[&Row]) -> String {
             .collect();
         let worst = shares.iter().map(|s| s.1).fold(f64::INFINITY, f64::min);
         lines.push((
-            format!("20 ms, c{c}: every concurrent tier ≥ 0.85 of the ceiling ({})", num(cap)),
+            format!(
+                "20 ms, c{c}: every concurrent tier ≥ 0.85 of the ceiling ({})",
+                num(cap)
+            ),
             if shares.is_empty() {
                 "not measured".into()
             } else {
@@ -223,7 +226,9 @@ fn goals(rows: &[&Row]) -> String {
         .filter(|r| r.tier != "baseline" && r.is_measured())
         .filter(|r| matches!(cell(&r.dataset), Some((0, _, false))))
         .max_by(|a, b| rps(a).total_cmp(&rps(b)));
-    let headroom = capacity(rows).zip(fastest).map(|(s, f)| (rps(s) / rps(f), f));
+    let headroom = capacity(rows)
+        .zip(fastest)
+        .map(|(s, f)| (rps(s) / rps(f), f));
     lines.push((
         "the server ≥ 1.5× the fastest client at 0 ms".into(),
         headroom.map_or("not measured".into(), |(x, f)| {
@@ -287,7 +292,10 @@ mod tests {
         ];
         store.rows[2].pick = false;
         let h = section(&Data::new(&store));
-        assert!(h.contains("<th>20 ms, c16</th>") && h.contains("rust/reqwest"), "{h}");
+        assert!(
+            h.contains("<th>20 ms, c16</th>") && h.contains("rust/reqwest"),
+            "{h}"
+        );
         assert!(h.contains("800"), "the ceiling at 20 ms, c16: {h}");
         assert!(h.contains("ecosystem/httpx (small)"), "{h}");
         assert!(h.contains("5.71×"), "rust over hotpath at c16: {h}");

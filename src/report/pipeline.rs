@@ -49,7 +49,11 @@ pub fn speedup(data: &Data, base: &str, tier: &str, latency: u64) -> Option<(f64
     let measured = e2e(base)? / e2e(tier)?;
     let (b, t) = (stages(data, base, latency)?, stages(data, tier, latency)?);
     let total: f64 = b.iter().sum();
-    let predicted = 1.0 / b.iter().zip(&t).map(|(b, t)| b / total * (t / b)).sum::<f64>();
+    let predicted = 1.0
+        / b.iter()
+            .zip(&t)
+            .map(|(b, t)| b / total * (t / b))
+            .sum::<f64>();
     Some((measured, predicted))
 }
 

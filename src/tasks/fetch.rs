@@ -129,7 +129,10 @@ impl Regime {
             retries: RETRIES,
         };
         for part in parts {
-            let number = |prefix: &str| part.strip_prefix(prefix).and_then(|v| v.parse::<f64>().ok());
+            let number = |prefix: &str| {
+                part.strip_prefix(prefix)
+                    .and_then(|v| v.parse::<f64>().ok())
+            };
             if let Some(t) = number("timeout") {
                 r.timeout_s = t;
             } else if let Some(n) = number("retries") {
@@ -238,7 +241,10 @@ fn runner(fetcher: Fetcher) -> RustRun {
 fn plan(call: &Call) -> Result<Plan, TaskError> {
     let p = call.params;
     let url = p.get("url").and_then(Value::as_str).ok_or_else(|| {
-        TaskError::new("internal", "no server URL: the fetch task runs with its fixture")
+        TaskError::new(
+            "internal",
+            "no server URL: the fetch task runs with its fixture",
+        )
     })?;
     Plan::parse(
         call.bytes,
@@ -266,7 +272,8 @@ pub fn summary<B: AsRef<[u8]>>(bodies: &[B]) -> Summary {
         sha.update(body.as_ref());
         total += body.as_ref().len() as u64;
     }
-    let v = json!({"ranges": bodies.len(), "bytes": total, "sha256": format!("{:x}", sha.finalize())});
+    let v =
+        json!({"ranges": bodies.len(), "bytes": total, "sha256": format!("{:x}", sha.finalize())});
     v.as_object().cloned().unwrap_or_default()
 }
 
@@ -302,7 +309,10 @@ fn expected(root: &Path, ranges: &[Range]) -> Result<Summary, TaskError> {
     for (i, (path, offset, length)) in ranges.iter().enumerate() {
         if open.as_ref().map(|(p, _)| p) != Some(path) {
             let file = std::fs::File::open(root.join(path)).map_err(|e| {
-                TaskError::new("io", format!("cannot read {}: {e}", root.join(path).display()))
+                TaskError::new(
+                    "io",
+                    format!("cannot read {}: {e}", root.join(path).display()),
+                )
             })?;
             open = Some((path.clone(), file));
         }
@@ -313,7 +323,9 @@ fn expected(root: &Path, ranges: &[Range]) -> Result<Summary, TaskError> {
             .map_err(|e| {
                 TaskError::new(
                     "bad-index",
-                    format!("range {i} ({path} bytes {offset}+{length}) is not inside the file: {e}"),
+                    format!(
+                        "range {i} ({path} bytes {offset}+{length}) is not inside the file: {e}"
+                    ),
                 )
             })?;
         bodies.push(body);
@@ -329,9 +341,8 @@ pub fn load(path: &Path, index: Option<&Path>) -> Result<Loaded, TaskError> {
         Some(index) => (index, Some(path)),
         None => (path, None),
     };
-    let text = std::fs::read(index_path).map_err(|e| {
-        TaskError::new("io", format!("cannot read {}: {e}", index_path.display()))
-    })?;
+    let text = std::fs::read(index_path)
+        .map_err(|e| TaskError::new("io", format!("cannot read {}: {e}", index_path.display())))?;
     let mut ranges = Vec::new();
     let mut root = file.and_then(Path::parent).map(Path::to_path_buf);
     for (number, line) in text.split(|&b| b == b'\n').enumerate() {
@@ -342,15 +353,17 @@ pub fn load(path: &Path, index: Option<&Path>) -> Result<Loaded, TaskError> {
         if line.trim().is_empty() {
             continue;
         }
-        let bad = |why: &str| {
-            TaskError {
-                kind: "bad-index".into(),
-                offset: Some(number as u64 + 1),
-                message: format!("{} line {}: {why}", index_path.display(), number + 1),
-            }
+        let bad = |why: &str| TaskError {
+            kind: "bad-index".into(),
+            offset: Some(number as u64 + 1),
+            message: format!("{} line {}: {why}", index_path.display(), number + 1),
         };
-        let json = line.splitn(3, ' ').nth(2).ok_or_else(|| bad("no JSON part"))?;
-        let rec: Value = serde_json::from_str(json).map_err(|e| bad(&format!("invalid JSON: {e}")))?;
+        let json = line
+            .splitn(3, ' ')
+            .nth(2)
+            .ok_or_else(|| bad("no JSON part"))?;
+        let rec: Value =
+            serde_json::from_str(json).map_err(|e| bad(&format!("invalid JSON: {e}")))?;
         let field = |k: &str| -> Result<u64, TaskError> {
             rec.get(k)
                 .and_then(Value::as_str)
@@ -368,7 +381,9 @@ pub fn load(path: &Path, index: Option<&Path>) -> Result<Loaded, TaskError> {
                 let name = gluebench_datasets::segment_name_for_filename(filename)
                     .ok_or_else(|| bad(&format!("{filename:?} is not a generated segment; pass your WARC file with --input FILE --index INDEX")))?;
                 let ds = gluebench_datasets::ensure(&name).map_err(|e| bad(&e.to_string()))?;
-                root.get_or_insert_with(|| ds.path.parent().unwrap_or(Path::new(".")).to_path_buf());
+                root.get_or_insert_with(|| {
+                    ds.path.parent().unwrap_or(Path::new(".")).to_path_buf()
+                });
                 ds.path
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())

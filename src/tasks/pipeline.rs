@@ -104,7 +104,10 @@ fn job<'a>(call: &'a Call, counter: &'a dyn Counter) -> Result<Job<'a>, TaskErro
     Ok(Job {
         index: call.bytes,
         base: p.get("url").and_then(Value::as_str).ok_or_else(|| {
-            TaskError::new("internal", "no server URL: the pipeline runs with its fixture")
+            TaskError::new(
+                "internal",
+                "no server URL: the pipeline runs with its fixture",
+            )
         })?,
         concurrency: p["concurrency"].as_u64().unwrap_or(1) as usize,
         timeout: Duration::from_secs_f64(p["timeout_s"].as_f64().unwrap_or(fetch::TIMEOUT_S)),
