@@ -80,3 +80,42 @@ fn a_server_that_resets_every_body_fails_what_fetches() {
         }
     }
 }
+
+#[test]
+fn a_users_own_warc_file_and_index() {
+    // The generated segment and the first lines of its index stand in for a user's: every
+    // line's `filename` is ignored, its range is one of --input; the expected result comes
+    // from the reference variant (rust/e2e), which must agree with the generator's records.
+    let segment = gluebench_datasets::ensure("warc-00000").unwrap();
+    let index = gluebench_datasets::ensure("cdxj-64k").unwrap();
+    let dir = common::scratch("pipeline-own");
+    let own = dir.join("mine.warc.gz");
+    std::fs::copy(&segment.path, &own).unwrap();
+    let text = std::fs::read_to_string(&index.path).unwrap();
+    let lines: String = text.lines().take(40).map(|l| format!("{l}\n")).collect();
+    let own_index = dir.join("mine.cdxj");
+    std::fs::write(&own_index, &lines).unwrap();
+    let report = check::run(&Options {
+        task: "pipeline".into(),
+        input: Some(own),
+        index: Some(own_index),
+        dataset: Some("lat0-c4".into()),
+        tiers: vec![],
+        full: true,
+        expected: None,
+    })
+    .expect("check runs");
+    let expected = report.expected.as_ref().expect("the reference runs");
+    let selected = lines
+        .lines()
+        .filter(|l| l.contains("\"status\": \"200\"") && l.contains("\"mime\": \"text/html\""))
+        .count() as u64;
+    assert_eq!(expected["records"].as_u64(), Some(selected));
+    assert!(
+        report.expected_from.contains("rust/e2e"),
+        "{}",
+        report.expected_from
+    );
+    assert_every_tier(&report, "own files");
+    assert_no_failures(&report, "own files");
+}

@@ -79,7 +79,9 @@ fn grid(rows: &[&Row]) -> String {
         "<p>Every tier's pick fetches the same ranges (gzip members of the generated WARC \
          files, as a CDXJ index lists them) from gluebench's own server on 127.0.0.1, which adds \
          the latency to every response. Requests per second, median of criterion's samples; the \
-         20 ms columns fetch fewer ranges per call (the rate does not depend on it).</p>\
+         20 ms columns fetch fewer ranges per call (the rate does not depend on it). The naive \
+         tier is sequential by design (urllib, one range at a time): at 20 ms it is timed with \
+         one request in flight only.</p>\
          <table><tr><th>tier / client</th>",
     );
     for (l, c) in &cells {
