@@ -894,6 +894,77 @@ pub fn read_estimates(
     })
 }
 
+/// The fetch server's capacity, so the report can show it is not the bottleneck: a load
+/// generator (wrk, else oha; see [`crate::serve::measure_capacity`]) on one thread with 64
+/// keep-alive connections asks the server of the `lat0` regimes for a range of the index's
+/// mean length, three times 3 s (once 2 s in quick mode). Recorded as `fetch/baseline/server-<tool>`
+/// on `lat0-c64`: seconds per 1,000 requests, one sample per load run.
+pub fn measure_server_capacity(args: &Args, run: &Recorder) {
+    let id = "fetch/baseline/server-capacity/lat0-c64";
+    if !args.measures() || !args.wanted(id) {
+        return;
+    }
+    let mut recorder = run.with_group("fetch", "requests");
+    let regime = Regime::single("lat0-c64");
+    let m = |variant: &'static str| Measured {
+        tier: "baseline",
+        variant,
+        pick: true,
+        dataset: "lat0-c64",
+        regime: &regime,
+        units: 1000,
+        input_bytes: 0,
+        expected: None,
+        since: SystemTime::now(),
+    };
+    let measured = (|| -> Result<(String, Vec<f64>), String> {
+        let ds = gluebench_datasets::ensure("cdxj-1m").map_err(|e| e.to_string())?;
+        let loaded = crate::tasks::fetch::load(&ds.path, None).map_err(|e| e.message)?;
+        let ranges: Vec<(String, u64, u64)> = String::from_utf8_lossy(&loaded.bytes)
+            .lines()
+            .filter_map(|l| {
+                let mut f = l.split('\t');
+                Some((
+                    f.next()?.into(),
+                    f.next()?.parse().ok()?,
+                    f.next()?.parse().ok()?,
+                ))
+            })
+            .collect();
+        // The range closest to the mean length: what an average request of the task asks for.
+        let mean = ranges.iter().map(|r| r.2).sum::<u64>() / (ranges.len() as u64).max(1);
+        let (path, offset, length) = ranges
+            .iter()
+            .min_by_key(|r| r.2.abs_diff(mean))
+            .cloned()
+            .ok_or("no ranges")?;
+        let root = loaded.params["root"].as_str().unwrap_or(".").to_string();
+        let server = crate::serve::Server::start(crate::serve::ServerConfig::new(root))
+            .map_err(|e| e.to_string())?;
+        let url = format!("{}{path}", server.url());
+        let (runs, secs) = if run.quick { (1, 2) } else { (3, 3) };
+        let mut samples = Vec::new();
+        let mut tool = String::new();
+        for _ in 0..runs {
+            let c = crate::serve::measure_capacity(&url, (offset, offset + length - 1), 64, secs)?;
+            crate::bootstrap::progress(&format!(
+                "fetch: server capacity {:.0} req/s of {length}-byte ranges ({}, 64 connections)",
+                c.requests_per_s, c.tool
+            ));
+            tool = c.tool;
+            samples.push(1000.0 / c.requests_per_s);
+        }
+        Ok((tool, samples))
+    })();
+    match measured {
+        Ok((_, samples)) => recorder.record_wall_times(m("server-capacity"), &samples),
+        Err(e) => {
+            crate::bootstrap::progress(&format!("fetch: server capacity not measured: {e}"));
+            recorder.record(m("server-capacity"), Err(("error".into(), e)))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -976,76 +1047,5 @@ mod tests {
         assert_eq!(read_estimates("g", "t/v", "d", after), None);
         std::env::remove_var("CRITERION_HOME");
         std::fs::remove_dir_all(&dir).ok();
-    }
-}
-
-/// The fetch server's capacity, so the report can show it is not the bottleneck: a load
-/// generator (wrk, else oha; see [`crate::serve::measure_capacity`]) on one thread with 64
-/// keep-alive connections asks the server of the `lat0` regimes for a range of the index's
-/// mean length, three times 3 s (once 2 s in quick mode). Recorded as `fetch/baseline/server-<tool>`
-/// on `lat0-c64`: seconds per 1,000 requests, one sample per load run.
-pub fn measure_server_capacity(args: &Args, run: &Recorder) {
-    let id = "fetch/baseline/server-capacity/lat0-c64";
-    if !args.measures() || !args.wanted(id) {
-        return;
-    }
-    let mut recorder = run.with_group("fetch", "requests");
-    let regime = Regime::single("lat0-c64");
-    let m = |variant: &'static str| Measured {
-        tier: "baseline",
-        variant,
-        pick: true,
-        dataset: "lat0-c64",
-        regime: &regime,
-        units: 1000,
-        input_bytes: 0,
-        expected: None,
-        since: SystemTime::now(),
-    };
-    let measured = (|| -> Result<(String, Vec<f64>), String> {
-        let ds = gluebench_datasets::ensure("cdxj-1m").map_err(|e| e.to_string())?;
-        let loaded = crate::tasks::fetch::load(&ds.path, None).map_err(|e| e.message)?;
-        let ranges: Vec<(String, u64, u64)> = String::from_utf8_lossy(&loaded.bytes)
-            .lines()
-            .filter_map(|l| {
-                let mut f = l.split('\t');
-                Some((
-                    f.next()?.into(),
-                    f.next()?.parse().ok()?,
-                    f.next()?.parse().ok()?,
-                ))
-            })
-            .collect();
-        // The range closest to the mean length: what an average request of the task asks for.
-        let mean = ranges.iter().map(|r| r.2).sum::<u64>() / (ranges.len() as u64).max(1);
-        let (path, offset, length) = ranges
-            .iter()
-            .min_by_key(|r| r.2.abs_diff(mean))
-            .cloned()
-            .ok_or("no ranges")?;
-        let root = loaded.params["root"].as_str().unwrap_or(".").to_string();
-        let server = crate::serve::Server::start(crate::serve::ServerConfig::new(root))
-            .map_err(|e| e.to_string())?;
-        let url = format!("{}{path}", server.url());
-        let (runs, secs) = if run.quick { (1, 2) } else { (3, 3) };
-        let mut samples = Vec::new();
-        let mut tool = String::new();
-        for _ in 0..runs {
-            let c = crate::serve::measure_capacity(&url, (offset, offset + length - 1), 64, secs)?;
-            crate::bootstrap::progress(&format!(
-                "fetch: server capacity {:.0} req/s of {length}-byte ranges ({}, 64 connections)",
-                c.requests_per_s, c.tool
-            ));
-            tool = c.tool;
-            samples.push(1000.0 / c.requests_per_s);
-        }
-        Ok((tool, samples))
-    })();
-    match measured {
-        Ok((_, samples)) => recorder.record_wall_times(m("server-capacity"), &samples),
-        Err(e) => {
-            crate::bootstrap::progress(&format!("fetch: server capacity not measured: {e}"));
-            recorder.record(m("server-capacity"), Err(("error".into(), e)))
-        }
     }
 }

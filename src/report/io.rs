@@ -57,6 +57,9 @@ pub fn section(data: &Data) -> String {
     h
 }
 
+/// One client's rows by (latency, concurrency).
+type Cells<'a> = BTreeMap<(u64, u64), &'a Row>;
+
 /// Each tier's pick over the grid, with the ceiling at 20 ms and the server's capacity.
 fn grid(rows: &[&Row]) -> String {
     let mut cells: Vec<(u64, u64)> = rows
@@ -66,7 +69,7 @@ fn grid(rows: &[&Row]) -> String {
         .collect();
     cells.sort();
     cells.dedup();
-    let mut picks: BTreeMap<(usize, String), BTreeMap<(u64, u64), &Row>> = BTreeMap::new();
+    let mut picks: BTreeMap<(usize, String), Cells> = BTreeMap::new();
     for r in rows.iter().filter(|r| r.pick && r.tier != "baseline") {
         if let Some((l, c, false)) = cell(&r.dataset) {
             picks

@@ -73,12 +73,12 @@ pub fn section(data: &Data) -> String {
          <code>check</code> only (its emoji stage makes one call take about 25 s).</p>",
     );
     for latency in [0, 20] {
-        let _ = write!(
+        let _ = writeln!(
             h,
             "<h4>{latency} ms per response</h4><table><tr><th>tier</th><th>e2e µs</th>\
              <th>index</th><th>fetch</th><th>gunzip</th><th>emoji</th><th>sum of stages</th>\
              <th>speedup over hotpath: measured</th><th>Amdahl's prediction</th>\
-             <th>both cores (e2e-2cores)</th></tr>\n"
+             <th>both cores (e2e-2cores)</th></tr>"
         );
         for tier in TIERS {
             let e2e = find(data, tier, "e2e", latency).and_then(per_record);
