@@ -142,6 +142,15 @@ pub fn render(store: &Store, baseline: Option<&Store>, opts: &Options, generated
             }
         }
     }
+    // fetch and pipeline: the report's I/O section (its grid, clients, goals and Amdahl
+    // tables), the same HTML turned into Markdown.
+    if data
+        .rows()
+        .any(|r| matches!(r.task.as_str(), "fetch" | "pipeline"))
+    {
+        m += "\n### I/O: `fetch` and `pipeline`\n";
+        m += &html_to_md(&super::io::section(&data));
+    }
     m += "\n### Verdicts\n\n| claim | verdict | numbers |\n|---|---|---|\n";
     for v in verdicts::evaluate(&data) {
         let _ = writeln!(
@@ -186,6 +195,51 @@ pub fn render(store: &Store, baseline: Option<&Store>, opts: &Options, generated
     m
 }
 
+/// Our own report HTML (headings, paragraphs, tables) as Markdown.
+fn html_to_md(html: &str) -> String {
+    let blocks = regex::Regex::new(
+        r"(?s)<h3>(.*?)</h3>|<h4>(.*?)</h4>|<p[^>]*>(.*?)</p>|<table>(.*?)</table>",
+    )
+    .expect("a valid regex");
+    let tags = regex::Regex::new(r"(?s)<[^>]+>").expect("a valid regex");
+    let text = |s: &str| {
+        tags.replace_all(s, "")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let row = regex::Regex::new(r"(?s)<tr>(.*?)</tr>").expect("a valid regex");
+    let cell_re = regex::Regex::new(r"(?s)<t[dh][^>]*>(.*?)</t[dh]>").expect("a valid regex");
+    let mut m = String::new();
+    for c in blocks.captures_iter(html) {
+        if let Some(h) = c.get(1) {
+            let _ = writeln!(m, "\n#### {}\n", text(h.as_str()));
+        } else if let Some(h) = c.get(2) {
+            let _ = writeln!(m, "\n{}:\n", text(h.as_str()));
+        } else if let Some(p) = c.get(3) {
+            let _ = writeln!(m, "{}\n", text(p.as_str()));
+        } else if let Some(t) = c.get(4) {
+            for (i, r) in row.captures_iter(t.as_str()).enumerate() {
+                let cells: Vec<String> = cell_re
+                    .captures_iter(&r[1])
+                    .map(|c| cell(&text(&c[1])))
+                    .collect();
+                let _ = writeln!(m, "| {} |", cells.join(" | "));
+                if i == 0 {
+                    let _ = writeln!(m, "|{}", "---|".repeat(cells.len()));
+                }
+            }
+            m += "\n";
+        }
+    }
+    m
+}
+
 /// Replaces what lies between the markers (the markers stay).
 pub fn splice(text: &str, md: &str) -> Result<String, String> {
     let b = text
@@ -216,6 +270,16 @@ fn duration(ns: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn report_html_becomes_markdown() {
+        let md = super::html_to_md(
+            "<h3>Fetch</h3><p class=\"note\">a &amp; b</p><table><tr><th>x</th><th>y</th></tr>\n<tr><td>1</td><td class=\"n\"><b>2</b></td></tr></table>",
+        );
+        assert!(md.contains("#### Fetch"), "{md}");
+        assert!(md.contains("a & b"), "{md}");
+        assert!(md.contains("| x | y |\n|---|---|\n| 1 | 2 |"), "{md}");
+    }
+
     use super::*;
 
     #[test]
