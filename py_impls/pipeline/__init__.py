@@ -139,6 +139,23 @@ def per_record(fn):
     return each
 
 
+def each_member(decompress):
+    """The gunzip stage from a ``decompress`` tier's function (``data -> (members, bytes)``):
+    each member inflated and cut to its record's content block; an error names its record."""
+    @per_record
+    def gunzip(member):
+        return content_block(decompress(member)[1])
+    return gunzip
+
+
+def each_block(count):
+    """The emoji stage from an ``emoji`` tier's function (``data -> (counts, replacements)``):
+    each content block's emoji total."""
+    def emoji(blocks):
+        return [sum(count(block)[0].values()) for block in blocks]
+    return emoji
+
+
 def at_record(error, i):
     """``error`` relabelled as having happened at record ``i``."""
     error.offset = i

@@ -23,7 +23,8 @@ from py_impls.decompress import GzipError
 from py_impls.emoji.ecosystem import count
 from py_impls.fetch.ecosystem import fetch_pycurl as fetch
 
-from . import aggregate, at_record, plan_for, select_lines, select_record, stage_variants, two_cores
+from . import (aggregate, at_record, each_block, plan_for, select_lines, select_record,
+               stage_variants, two_cores)
 
 
 def select(index):
@@ -72,8 +73,7 @@ def _content_blocks(members, blocks, failure):
     return out
 
 
-def emoji(blocks):
-    return [sum(count(block)[0].values()) for block in blocks]
+emoji = each_block(count)
 
 
 def count_records(job, records, read=read_warc):

@@ -13,7 +13,7 @@ from py_impls.decompress.hotpath import decompress
 from py_impls.emoji.hotpath import count
 from py_impls.fetch.hotpath import fetch
 
-from . import (aggregate, content_block, per_record, plan_for, select_lines, select_record,
+from . import (aggregate, each_block, each_member, plan_for, select_lines, select_record,
                stage_variants, two_cores)
 
 _scan = json.JSONDecoder().scan_once
@@ -51,13 +51,8 @@ def _select(text):
     return records
 
 
-@per_record
-def gunzip(member):
-    return content_block(decompress(member)[1])
-
-
-def emoji(blocks):
-    return [sum(count(block)[0].values()) for block in blocks]
+gunzip = each_member(decompress)
+emoji = each_block(count)
 
 
 def count_records(job, records):

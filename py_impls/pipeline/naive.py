@@ -10,20 +10,15 @@ from py_impls.decompress.naive import decompress
 from py_impls.emoji.naive import count
 from py_impls.fetch.naive import fetch
 
-from . import aggregate, content_block, per_record, plan_for, select_lines, stage_variants, two_cores
+from . import aggregate, each_block, each_member, plan_for, select_lines, stage_variants, two_cores
 
 
 def select(index):
     return select_lines(index, json.loads)
 
 
-@per_record
-def gunzip(member):
-    return content_block(decompress(member)[1])
-
-
-def emoji(blocks):
-    return [sum(count(block)[0].values()) for block in blocks]
+gunzip = each_member(decompress)
+emoji = each_block(count)
 
 
 def count_records(job, records):
