@@ -920,17 +920,7 @@ pub fn measure_server_capacity(args: &Args, run: &Recorder) {
     let measured = (|| -> Result<(String, Vec<f64>), String> {
         let ds = gluebench_datasets::ensure("cdxj-1m").map_err(|e| e.to_string())?;
         let loaded = crate::tasks::fetch::load(&ds.path, None).map_err(|e| e.message)?;
-        let ranges: Vec<(String, u64, u64)> = String::from_utf8_lossy(&loaded.bytes)
-            .lines()
-            .filter_map(|l| {
-                let mut f = l.split('\t');
-                Some((
-                    f.next()?.into(),
-                    f.next()?.parse().ok()?,
-                    f.next()?.parse().ok()?,
-                ))
-            })
-            .collect();
+        let ranges = crate::tasks::fetch::read_ranges(&loaded.bytes);
         // The range closest to the mean length: what an average request of the task asks for.
         let mean = ranges.iter().map(|r| r.2).sum::<u64>() / (ranges.len() as u64).max(1);
         let (path, offset, length) = ranges

@@ -16,16 +16,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 fn check_regime(regime: &str) -> check::Report {
-    check::run(&Options {
-        task: "fetch".into(),
-        input: None,
-        index: None,
-        dataset: Some(regime.into()),
-        tiers: vec![],
-        full: true,
-        expected: None,
-    })
-    .expect("check runs")
+    common::check_regime("fetch", regime)
 }
 
 /// Every row failed with `kind` at range `index`.

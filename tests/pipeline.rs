@@ -9,16 +9,7 @@ use common::{assert_every_tier, assert_no_failures};
 use gluebench::check::{self, Options, Status};
 
 fn check_regime(regime: &str) -> check::Report {
-    check::run(&Options {
-        task: "pipeline".into(),
-        input: None,
-        index: None,
-        dataset: Some(regime.into()),
-        tiers: vec![],
-        full: true,
-        expected: None,
-    })
-    .expect("check runs")
+    common::check_regime("pipeline", regime)
 }
 
 #[test]

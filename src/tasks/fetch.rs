@@ -286,7 +286,7 @@ pub fn summary<B: AsRef<[u8]>>(bodies: &[B]) -> Summary {
 }
 
 /// One range: (path under the served root, offset, length).
-type Range = (String, u64, u64);
+pub type Range = (String, u64, u64);
 
 fn ranges_text(ranges: &[Range]) -> Vec<u8> {
     ranges
@@ -296,7 +296,8 @@ fn ranges_text(ranges: &[Range]) -> Vec<u8> {
         .into_bytes()
 }
 
-fn read_ranges(text: &[u8]) -> Vec<Range> {
+/// The ranges of the tiers' input (`PATH\tOFFSET\tLENGTH` lines).
+pub fn read_ranges(text: &[u8]) -> Vec<Range> {
     String::from_utf8_lossy(text)
         .lines()
         .filter_map(|line| {
@@ -312,6 +313,11 @@ fn read_ranges(text: &[u8]) -> Vec<Range> {
 
 /// The expected summary, by construction: the bytes the ranges cover, read from the files.
 fn expected(root: &Path, ranges: &[Range]) -> Result<Summary, TaskError> {
+    Ok(summary(&read_bodies(root, ranges)?))
+}
+
+/// The bytes each range covers, read from the files under `root` (not over HTTP).
+pub fn read_bodies(root: &Path, ranges: &[Range]) -> Result<Vec<Vec<u8>>, TaskError> {
     let mut bodies = Vec::with_capacity(ranges.len());
     let mut open: Option<(String, std::fs::File)> = None;
     for (i, (path, offset, length)) in ranges.iter().enumerate() {
@@ -338,7 +344,31 @@ fn expected(root: &Path, ranges: &[Range]) -> Result<Summary, TaskError> {
             })?;
         bodies.push(body);
     }
-    Ok(summary(&bodies))
+    Ok(bodies)
+}
+
+/// The file the server serves for an index line: `file`'s own name when the user gave one
+/// (the line's `filename` is then ignored), else the generated segment `filename` names,
+/// generated on first use; `root` becomes the directory they are served from.
+pub fn served_file(
+    filename: &str,
+    file: Option<&Path>,
+    root: &mut Option<PathBuf>,
+) -> Result<String, String> {
+    let name_of = |p: &Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    if let Some(f) = file {
+        return Ok(name_of(f));
+    }
+    let name = gluebench_datasets::segment_name_for_filename(filename).ok_or_else(|| {
+        format!("{filename:?} is not a generated segment; pass your WARC file with --input FILE --index INDEX")
+    })?;
+    let ds = gluebench_datasets::ensure(&name).map_err(|e| e.to_string())?;
+    root.get_or_insert_with(|| ds.path.parent().unwrap_or(Path::new(".")).to_path_buf());
+    Ok(name_of(&ds.path))
 }
 
 /// The ranges of a CDXJ index: the first [`RANGES`] lines. Without `index`, `path` is a
@@ -379,25 +409,8 @@ pub fn load(path: &Path, index: Option<&Path>) -> Result<Loaded, TaskError> {
                 .ok_or_else(|| bad(&format!("no numeric {k:?}")))
         };
         let (offset, length) = (field("offset")?, field("length")?);
-        let served = match file {
-            Some(f) => f
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            None => {
-                let filename = rec.get("filename").and_then(Value::as_str).unwrap_or("");
-                let name = gluebench_datasets::segment_name_for_filename(filename)
-                    .ok_or_else(|| bad(&format!("{filename:?} is not a generated segment; pass your WARC file with --input FILE --index INDEX")))?;
-                let ds = gluebench_datasets::ensure(&name).map_err(|e| bad(&e.to_string()))?;
-                root.get_or_insert_with(|| {
-                    ds.path.parent().unwrap_or(Path::new(".")).to_path_buf()
-                });
-                ds.path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            }
-        };
+        let filename = rec.get("filename").and_then(Value::as_str).unwrap_or("");
+        let served = served_file(filename, file, &mut root).map_err(|e| bad(&e))?;
         ranges.push((served, offset, length));
     }
     if ranges.is_empty() {

@@ -200,27 +200,11 @@ fn count(job: &Job, members: &[Vec<u8>]) -> Result<Vec<u64>, TaskError> {
 
 /// The members the records point at, read from the served files (not over HTTP).
 fn read_members(root: &Path, records: &[Record]) -> Result<Vec<Vec<u8>>, TaskError> {
-    use std::io::{Read, Seek, SeekFrom};
-    records
+    let ranges: Vec<fetch::Range> = records
         .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let path = root.join(&r.path);
-            let mut f = std::fs::File::open(&path).map_err(|e| {
-                TaskError::new("io", format!("cannot read {}: {e}", path.display()))
-            })?;
-            let mut member = vec![0; r.length as usize];
-            f.seek(SeekFrom::Start(r.offset))
-                .and_then(|_| f.read_exact(&mut member))
-                .map_err(|e| {
-                    TaskError::new(
-                        "bad-index",
-                        format!("record {i} is not inside {}: {e}", path.display()),
-                    )
-                })?;
-            Ok(member)
-        })
-        .collect()
+        .map(|r| (r.path.clone(), r.offset, r.length))
+        .collect();
+    fetch::read_bodies(root, &ranges)
 }
 
 /// `{records, emoji_total, by_language}`, languages sorted.
@@ -247,17 +231,7 @@ pub fn load(path: &Path, index: Option<&Path>) -> Result<Loaded, TaskError> {
             let json = line.splitn(3, ' ').nth(2)?;
             let rec: Value = serde_json::from_str(json).ok()?;
             let filename = rec.get("filename")?.as_str()?;
-            let served = match file {
-                Some(f) => f.file_name()?.to_string_lossy().into_owned(),
-                None => {
-                    let ds = gluebench_datasets::ensure(
-                        &gluebench_datasets::segment_name_for_filename(filename)?,
-                    )
-                    .ok()?;
-                    root.get_or_insert_with(|| ds.path.parent().unwrap_or(Path::new(".")).into());
-                    ds.path.file_name()?.to_string_lossy().into_owned()
-                }
-            };
+            let served = fetch::served_file(filename, file, &mut root).ok()?;
             let written = format!("\"filename\": \"{filename}\"");
             if line.contains(&written) {
                 return Some(line.replacen(&written, &format!("\"filename\": \"{served}\""), 1));

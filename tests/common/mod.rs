@@ -110,3 +110,17 @@ pub fn assert_same_error_everywhere<'r>(
     }
     reference
 }
+
+/// `check` of every tier of a task with a fixture, on one of its regimes (e.g. `lat0-c4-small`).
+pub fn check_regime(task: &str, regime: &str) -> gluebench::check::Report {
+    gluebench::check::run(&gluebench::check::Options {
+        task: task.into(),
+        input: None,
+        index: None,
+        dataset: Some(regime.into()),
+        tiers: vec![],
+        full: true,
+        expected: None,
+    })
+    .expect("check runs")
+}
