@@ -126,10 +126,68 @@ impl Args {
     }
 }
 
-/// Run settings: `GLUEBENCH_QUICK=1` (or criterion's `--quick`) for a fast pass. Criterion's own
-/// `--sample-size`, `--warm-up-time` and `--measurement-time` win over these.
+/// How much a `cargo bench` run measures (README, "Modes"):
+/// - `Quick` (`-- --quick` or `GLUEBENCH_QUICK=1`): each tier's pick and the baselines in each
+///   task's main regime and its size sweep at two sizes, short samples;
+/// - `Default`: every variant in each task's main regime, picks and baselines in the other
+///   regimes, the size sweep at four sizes (slow variants up to 256 KiB);
+/// - `Full` (`GLUEBENCH_FULL=1`): every variant everywhere, the size sweep at six sizes (slow
+///   variants up to 1 MiB), longer samples.
+///
+/// A task with a service (fetch, pipeline) says what it times in each mode (its fixture's
+/// `measured`); quick mode times picks only there too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Quick,
+    Default,
+    Full,
+}
+
+impl Mode {
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Quick => "quick",
+            Mode::Default => "default",
+            Mode::Full => "full",
+        }
+    }
+
+    /// The sizes of the size sweep in this mode, in throughput units (decompressed bytes,
+    /// input bytes). The largest sizes add little to the fit (`time = fixed + per_byte x n`)
+    /// that the main regime's 16 MB row does not show, and cost the most.
+    pub fn sweep_sizes(self) -> &'static [u64] {
+        match self {
+            Mode::Quick => &[1 << 10, 1 << 20],
+            Mode::Default => &SWEEP_SIZES[..4],
+            Mode::Full => &SWEEP_SIZES,
+        }
+    }
+
+    /// Whether a variant (`pick`: its tier's pick) is timed in `regime`, number `index` of a
+    /// task without a service (0: the main regime).
+    pub fn times(self, index: usize, regime: &Regime, pick: bool) -> bool {
+        match self {
+            Mode::Quick => pick && (index == 0 || regime.sweep == "size"),
+            Mode::Default => pick || index == 0,
+            Mode::Full => true,
+        }
+    }
+
+    /// Slow (`small`) variants join the size sweep up to this size: each call of the slowest
+    /// (the naive emoji lookup, 0.5 MB/s) at 1 MiB takes 2 s, and criterion takes at least 10.
+    pub fn sweep_small_limit(self) -> u64 {
+        match self {
+            Mode::Full => 1 << 20,
+            _ => 256 << 10,
+        }
+    }
+}
+
+/// Run settings: the [`Mode`], and the sampling. Criterion's own `--sample-size`,
+/// `--warm-up-time` and `--measurement-time` win over these.
 #[derive(Debug, Clone, Copy)]
 pub struct Settings {
+    pub mode: Mode,
     pub quick: bool,
     pub warm_up: Duration,
     pub measurement: Duration,
@@ -141,15 +199,23 @@ pub struct Settings {
 
 impl Settings {
     pub fn new(args: &Args) -> Settings {
-        let quick = args.quick || std::env::var("GLUEBENCH_QUICK").is_ok_and(|v| v != "0");
-        let secs = |cli: Option<f64>, default: f64| Duration::from_secs_f64(cli.unwrap_or(default));
-        let (w, m, n, sw, sm) = if quick {
-            (0.15, 0.5, 10, 0.1, 0.3)
+        let env = |name: &str| std::env::var(name).is_ok_and(|v| !v.is_empty() && v != "0");
+        let mode = if args.quick || env("GLUEBENCH_QUICK") {
+            Mode::Quick
+        } else if env("GLUEBENCH_FULL") {
+            Mode::Full
         } else {
-            (1.0, 4.0, 20, 0.3, 1.0)
+            Mode::Default
+        };
+        let secs = |cli: Option<f64>, default: f64| Duration::from_secs_f64(cli.unwrap_or(default));
+        let (w, m, n, sw, sm) = match mode {
+            Mode::Quick => (0.15, 0.5, 10, 0.1, 0.3),
+            Mode::Default => (0.4, 1.5, 20, 0.15, 0.5),
+            Mode::Full => (1.0, 4.0, 20, 0.3, 1.0),
         };
         Settings {
-            quick,
+            mode,
+            quick: mode == Mode::Quick,
             warm_up: secs(args.warm_up, w),
             measurement: secs(args.measurement, m),
             samples: args.sample_size.unwrap_or(n),
@@ -180,8 +246,6 @@ pub fn default_dataset(task: &Task) -> String {
 
 /// The sizes of the size sweep, in throughput units (decompressed bytes, input bytes).
 pub const SWEEP_SIZES: [u64; 6] = [1 << 10, 16 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20];
-/// Slow (`small`) variants join the size sweep up to this size.
-pub const SWEEP_SMALL_LIMIT: u64 = 1 << 20;
 
 /// One dataset a task is benchmarked on, with where its slow variants run.
 #[derive(Debug, Clone)]
@@ -197,6 +261,8 @@ pub struct Regime {
     pub x: Option<f64>,
     /// A size-sweep point: the first members/lines of `dataset`'s source up to this many units.
     pub cut: Option<(String, u64)>,
+    /// Slow variants are timed at sweep points up to this size.
+    pub small_limit: u64,
 }
 
 impl Regime {
@@ -209,7 +275,7 @@ impl Regime {
             return Some(&self.dataset);
         }
         match &self.cut {
-            Some((_, size)) if *size <= SWEEP_SMALL_LIMIT => Some(&self.dataset),
+            Some((_, size)) if *size <= self.small_limit => Some(&self.dataset),
             Some(_) => None,
             None => self.small.as_deref(),
         }
@@ -226,13 +292,14 @@ impl Regime {
             sweep: "",
             x: None,
             cut: None,
+            small_limit: 0,
         }
     }
 }
 
 /// The regimes of a task: its default dataset first, then its `more_datasets`, then the size
 /// sweep over prefixes of the default dataset (picks only).
-pub fn regimes(task: &Task) -> Vec<Regime> {
+pub fn regimes(task: &Task, mode: Mode) -> Vec<Regime> {
     if let Some(f) = &task.fixture {
         // A service's regimes (e.g. latency x concurrency): every one its own benchmark; slow
         // variants run on `<regime>-small` (the task's small dataset, or fewer records).
@@ -265,16 +332,18 @@ pub fn regimes(task: &Task) -> Vec<Regime> {
             sweep: if density.is_some() { "density" } else { "" },
             x: density,
             cut: None,
+            small_limit: 0,
         }
     }));
     if task.cut.is_some() {
-        out.extend(SWEEP_SIZES.iter().map(|&size| Regime {
+        out.extend(mode.sweep_sizes().iter().map(|&size| Regime {
             dataset: sweep_label(&main, size),
             small: None,
             picks_only: true,
             sweep: "size",
             x: None,
             cut: Some((main.clone(), size)),
+            small_limit: mode.sweep_small_limit(),
         }));
     }
     out
@@ -452,6 +521,7 @@ impl Recorder {
             ("sweep_measurement_s", s(settings.sweep_measurement)),
             ("sampling_mode", "flat".into()),
             ("criterion_quick", args.quick.to_string()),
+            ("mode", settings.mode.name().to_string()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
@@ -709,7 +779,23 @@ fn run_id() -> String {
     }
     let id = manifest::new_run_id();
     let _ = touch(&marker, &id);
+    let now = SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let _ = touch(
+        &marker.with_file_name("current-run-started"),
+        &now.to_string(),
+    );
     id
+}
+
+/// How long the current `cargo bench` run has been going: since its first bench binary started
+/// (the build before it not included).
+pub fn run_wall_time() -> Option<Duration> {
+    let path = crate::bootstrap::root().join("target/gluebench/current-run-started");
+    let started: u64 = std::fs::read_to_string(path).ok()?.trim().parse().ok()?;
+    let started = std::time::UNIX_EPOCH + Duration::from_secs(started);
+    SystemTime::now().duration_since(started).ok()
 }
 
 /// Marks the run as still going (the next bench binary of the same `cargo bench` reuses it).

@@ -58,11 +58,17 @@ fn bootstrap() -> Result<PythonEnv, String> {
     let python = venv.join("bin").join("python");
     if !python.exists() {
         let base = std::env::var("GLUEBENCH_PYTHON").unwrap_or_else(|_| "python3".into());
+        let version = check_interpreter(&base)?;
         progress(&format!(
-            "[1/4] creating the virtual environment .venv/ with {base}"
+            "[1/4] creating the virtual environment .venv/ with {base} (Python {version})"
         ));
-        run(Command::new(&base).args(["-m", "venv"]).arg(&venv), "create .venv")
-            .map_err(|e| format!("{e}\n  gluebench needs Python 3.9+ with the venv module (set GLUEBENCH_PYTHON to choose one)"))?;
+        run(
+            Command::new(&base).args(["-m", "venv"]).arg(&venv),
+            "create .venv",
+        )
+        .map_err(|e| {
+            format!("{e}\n  {base} (Python {version}) could not make a virtual environment")
+        })?;
     }
     fs::create_dir_all(&stamps).map_err(|e| e.to_string())?;
 
@@ -109,6 +115,53 @@ fn bootstrap() -> Result<PythonEnv, String> {
         write_stamp(&stamps, "emoji_set", &set_inputs)?;
     }
     Ok(PythonEnv { python, pyo3_error })
+}
+
+/// The oldest Python the lock file installs on (regex 2026.11.19, pytest 9, msgspec, orjson).
+pub const PYTHON_MIN: (u32, u32) = (3, 11);
+/// The interpreters gluebench was run with (README, "The two commands").
+pub const PYTHON_TESTED: &str = "CPython 3.11.7";
+
+/// Checks that `python` runs, is at least [`PYTHON_MIN`], and has `venv` and `ensurepip`, and
+/// returns its version; otherwise one line naming the interpreter and what to do.
+pub fn check_interpreter(python: &str) -> Result<String, String> {
+    let what_to_do = format!(
+        "install Python {}.{}+ with pip and venv (tested: {PYTHON_TESTED}), or point \
+         GLUEBENCH_PYTHON at one",
+        PYTHON_MIN.0, PYTHON_MIN.1
+    );
+    let probe = "import sys; print('%d.%d.%d' % sys.version_info[:3]); \
+                 import importlib.util as u; \
+                 print(' '.join(m for m in ('venv', 'ensurepip') if u.find_spec(m) is None))";
+    let out = Command::new(python)
+        .args(["-c", probe])
+        .output()
+        .map_err(|e| format!("cannot run the Python interpreter `{python}`: {e}; {what_to_do}"))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut lines = text.lines();
+    let version = lines.next().unwrap_or("").trim().to_string();
+    let parts: Vec<u32> = version.split('.').filter_map(|p| p.parse().ok()).collect();
+    if !out.status.success() || parts.len() != 3 {
+        return Err(format!(
+            "`{python}` did not answer as a Python 3 interpreter ({}); {what_to_do}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    if (parts[0], parts[1]) < PYTHON_MIN {
+        return Err(format!(
+            "`{python}` is Python {version}, older than {}.{} (the locked packages need it); \
+             {what_to_do}",
+            PYTHON_MIN.0, PYTHON_MIN.1
+        ));
+    }
+    let missing = lines.next().unwrap_or("").trim();
+    if !missing.is_empty() {
+        return Err(format!(
+            "`{python}` (Python {version}) lacks `{missing}`, needed to make .venv (Debian and \
+             Ubuntu: apt install python3-venv); {what_to_do}"
+        ));
+    }
+    Ok(version)
 }
 
 /// The emoji set file (`RGI_Emoji` of one Emoji version) that every tier of the `emoji` task
@@ -234,5 +287,45 @@ fn run(cmd: &mut Command, what: &str) -> Result<(), String> {
         Err(format!(
             "{what} failed ({status}); see the output above, fix it, and run again"
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A stand-in interpreter: a shell script that answers the probe with `answer`.
+    fn fake_python(name: &str, answer: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("gluebench-fake-python-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        fs::write(&path, format!("#!/bin/sh\nprintf '{answer}'\n")).unwrap();
+        let mut perms = fs::metadata(&path).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+        fs::set_permissions(&path, perms).unwrap();
+        path
+    }
+
+    #[test]
+    fn interpreters_that_cannot_make_the_venv_get_one_clear_line() {
+        let missing = check_interpreter("/nonexistent/python3.11").unwrap_err();
+        assert!(
+            missing.contains("cannot run the Python interpreter `/nonexistent/python3.11`"),
+            "{missing}"
+        );
+        assert!(missing.contains("GLUEBENCH_PYTHON"), "{missing}");
+
+        let old = fake_python("old", "3.9.2\\n\\n");
+        let e = check_interpreter(old.to_str().unwrap()).unwrap_err();
+        assert!(e.contains("is Python 3.9.2, older than 3.11"), "{e}");
+
+        let no_venv = fake_python("novenv", "3.12.1\\nvenv ensurepip\\n");
+        let e = check_interpreter(no_venv.to_str().unwrap()).unwrap_err();
+        assert!(e.contains("lacks `venv ensurepip`"), "{e}");
+        assert!(!e.contains('\n'), "one line: {e}");
+
+        let good = fake_python("good", "3.13.0\\n\\n");
+        assert_eq!(check_interpreter(good.to_str().unwrap()).unwrap(), "3.13.0");
     }
 }

@@ -70,6 +70,7 @@ pub fn bench_task(c: &mut Criterion, name: &str) {
 /// before the report is made.
 pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &Recorder)) {
     let started = Instant::now();
+    let results_before = results_modified();
     let args = Args::from_env();
     let task = tasks::find(name).expect("a task defined in src/tasks");
     let settings = Settings::new(&args);
@@ -86,9 +87,9 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
         });
 
     // The plan first, so progress can say "k of n" and the filter is applied once.
-    let regimes = regimes(&task);
+    let regimes = regimes(&task, settings.mode);
     let mut plan = Vec::new();
-    for regime in &regimes {
+    for (index, regime) in regimes.iter().enumerate() {
         if regime.cut.is_none() {
             for (baseline, run) in &task.baselines {
                 plan.push(Job {
@@ -99,10 +100,13 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
             }
         }
         for v in &variants {
-            let measured = task
-                .fixture
-                .as_ref()
-                .is_none_or(|f| (f.measured)(&regime.dataset, v.tier, &v.name));
+            let measured = match &task.fixture {
+                Some(f) => {
+                    (v.pick || settings.mode != bench::Mode::Quick)
+                        && (f.measured)(&regime.dataset, v.tier, &v.name, settings.mode)
+                }
+                None => settings.mode.times(index, regime, v.pick),
+            };
             if let Some(dataset) = regime.dataset_for(v).filter(|_| measured) {
                 plan.push(Job {
                     regime,
@@ -115,6 +119,10 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
     plan.retain(|job| args.wanted(&format!("{name}/{}/{}", job.id(), job.dataset)));
 
     let mut inputs: HashMap<String, Result<Input, String>> = HashMap::new();
+    // Benchmarks that could not be timed (a variant declared `known_mismatch` that differs, as
+    // it says it will, is not one of them): listed at the end, and in criterion's test mode
+    // (`cargo bench -- --test`, what CI runs) they fail the run.
+    let mut failed: Vec<String> = Vec::new();
     let mut progress = Progress::new(plan.len(), &settings);
     let mut group = c.benchmark_group(name);
     group.sampling_mode(SamplingMode::Flat);
@@ -140,10 +148,11 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
             settings.measurement
         });
         let since = SystemTime::now();
-        let input = match load(&mut inputs, &task, job.regime, &job.dataset) {
+        let input = match load(&mut inputs, &task, settings.mode, job.regime, &job.dataset) {
             Ok(input) => input,
             Err(e) => {
                 eprintln!("gluebench: {name}/{id}/{}: no input: {e}", job.dataset);
+                failed.push(format!("{name}/{id}/{} (no input)", job.dataset));
                 let m = measured(job, &id, 0, 0, None, since);
                 recorder.record(m, Err(("error".into(), e)));
                 continue;
@@ -194,6 +203,9 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
                         } else {
                             "error".to_string()
                         };
+                        if kind != "differs" {
+                            failed.push(format!("{name}/{id}/{} ({kind})", job.dataset));
+                        }
                         recorder.record(m, Err((kind, e.message)));
                         continue;
                     }
@@ -226,25 +238,50 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
                         "failed while being timed (see above)".to_string(),
                     )
                 });
+                if outcome.is_err() {
+                    failed.push(format!("{name}/{id}/{} (error while timed)", job.dataset));
+                }
                 recorder.record(m, outcome);
             }
         }
     }
     group.finish();
+    if !failed.is_empty() {
+        eprintln!(
+            "gluebench: {name}: {} of {} benchmarks not timed: {}",
+            failed.len(),
+            plan.len(),
+            failed.join(", ")
+        );
+        if args.test {
+            std::process::exit(1);
+        }
+    }
     if args.list {
         return;
     }
     recorder.print_summary();
     gluebench::bootstrap::progress(&format!(
-        "{name}: {} benchmarks, wall time {} (bench {})",
+        "{name}: {} benchmarks, wall time {} (bench {}); this `cargo bench` ({} mode) so far: {}",
         plan.len(),
         clock(started.elapsed()),
-        clock(progress.elapsed())
+        clock(progress.elapsed()),
+        settings.mode.name(),
+        bench::run_wall_time().map_or("?".into(), clock),
     ));
     more(&args, &recorder);
-    if args.measures() {
+    // A run that recorded nothing (a filter that matched nothing here) leaves the report as
+    // it was.
+    if args.measures() && results_modified() != results_before {
         bench::after_run();
     }
+}
+
+/// When the results file was last written (`None`: it does not exist).
+fn results_modified() -> Option<SystemTime> {
+    std::fs::metadata(gluebench::results::default_path())
+        .and_then(|m| m.modified())
+        .ok()
 }
 
 fn measured<'a>(
@@ -273,17 +310,19 @@ fn measured<'a>(
 fn load<'a>(
     inputs: &'a mut HashMap<String, Result<Input, String>>,
     task: &Task,
+    mode: bench::Mode,
     regime: &Regime,
     dataset: &str,
 ) -> Result<&'a Input, String> {
     if let Some((source, _)) = &regime.cut {
         if !inputs.contains_key(dataset) {
             // Every size of the sweep at once: the reference is verified once per dataset.
-            let sizes: Vec<(u64, String)> = bench::SWEEP_SIZES
+            let sizes: Vec<(u64, String)> = mode
+                .sweep_sizes()
                 .iter()
                 .map(|&s| (s, bench::sweep_label(source, s)))
                 .collect();
-            let cuts = match load(inputs, task, &Regime::single(source), source) {
+            let cuts = match load(inputs, task, mode, &Regime::single(source), source) {
                 Ok(full) => bench::cut_inputs(task, full, &sizes),
                 Err(e) => sizes
                     .into_iter()

@@ -87,12 +87,30 @@ pub fn task() -> Task {
     }
 }
 
-/// What `cargo bench` times: everything, but the naive tier (sequential by design: urllib one
-/// range at a time, whatever the concurrency) at 20 ms only with one request in flight; with
-/// more it would be the same rate over 40 to 160 times as many ranges (up to 6 minutes).
-fn measured(regime: &str, tier: crate::task::Tier, _variant: &str) -> bool {
-    let r = Regime::parse(regime);
-    tier != crate::task::Tier::Naive || r.is_ok_and(|r| r.latency_ms == 0 || r.concurrency == 1)
+/// What `cargo bench` times: every cell of the grid, but the naive tier (sequential by
+/// design: urllib one range at a time, whatever the concurrency) only with one request in
+/// flight and in the main cell (lat0-c16, where every client is compared), plus lat0-c64 in
+/// full mode; at 20 ms with more in flight it would be the same rate over 40 to 160 times as
+/// many ranges (up to 6 minutes). Quick mode: lat0-c16 and lat20-c16 only.
+fn measured(
+    regime: &str,
+    tier: crate::task::Tier,
+    _variant: &str,
+    mode: crate::bench::Mode,
+) -> bool {
+    use crate::bench::Mode;
+    let Ok(r) = Regime::parse(regime) else {
+        return false;
+    };
+    if mode == Mode::Quick && r.concurrency != 16 {
+        return false;
+    }
+    if tier != crate::task::Tier::Naive
+        || r.concurrency <= 16 && (r.latency_ms == 0 || r.concurrency == 1)
+    {
+        return true;
+    }
+    mode == Mode::Full && r.latency_ms == 0
 }
 
 /// A regime's knobs, parsed from its name.

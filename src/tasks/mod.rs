@@ -64,9 +64,10 @@ pub struct Fixture {
     /// Starts the service for one regime over a loaded input. May cut the input (a slow regime
     /// needs fewer records), which then carries its own expected summary.
     pub start: fn(regime: &str, input: &Loaded) -> Result<Started, TaskError>,
-    /// Whether `cargo bench` times variant `tier/name` in a regime (beyond `picks only`):
-    /// e.g. the pipeline's stages that do not touch the server are timed at 0 ms only.
-    pub measured: fn(regime: &str, tier: Tier, variant: &str) -> bool,
+    /// Whether `cargo bench` times variant `tier/name` in a regime in a mode (beyond `picks
+    /// only`, and quick mode's picks only): e.g. the pipeline's stages that do not touch the
+    /// server are timed at 0 ms only.
+    pub measured: fn(regime: &str, tier: Tier, variant: &str, mode: crate::bench::Mode) -> bool,
 }
 
 /// A running fixture: what the tiers receive, and the guard whose `Drop` stops the service.

@@ -64,14 +64,26 @@ pub fn task() -> Task {
 }
 
 /// What `cargo bench` times: every variant at 0 ms; at 20 ms only what waits on the server
-/// (`e2e`, `stage-fetch`, `e2e-2cores`: the other stages do not touch it, so their 0 ms times
-/// stand). The naive tier only in `check`: its emoji stage (the naive slice lookup) makes one
-/// call of even the small index take about 10 s, 100 s per benchmark.
-fn measured(regime: &str, tier: Tier, variant: &str) -> bool {
+/// (the other stages do not touch it, so their 0 ms times stand): `e2e` and `stage-fetch` (the
+/// 20 ms Amdahl table), and in full mode also `e2e-2cores`, `e2e-one-call` and `e2e-warcio`
+/// (each waits like `e2e`: the network leaves them nothing to win there); quick mode: 0 ms
+/// only, and picks (`e2e`) only as everywhere in quick mode. The naive tier only
+/// in `check`: its emoji stage (the naive slice lookup) makes one call of even the small index
+/// take about 10 s, 100 s per benchmark.
+fn measured(regime: &str, tier: Tier, variant: &str, mode: crate::bench::Mode) -> bool {
     if tier == Tier::Naive {
         return false;
     }
-    regime.starts_with("lat0-") || !variant.starts_with("stage-") || variant == "stage-fetch"
+    if regime.starts_with("lat0-") {
+        return true;
+    }
+    if mode == crate::bench::Mode::Quick {
+        return false;
+    }
+    match variant {
+        "e2e" | "stage-fetch" => true,
+        _ => mode == crate::bench::Mode::Full && !variant.starts_with("stage-"),
+    }
 }
 
 /// The fetch task's server over the index's files; the index is not cut.
