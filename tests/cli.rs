@@ -7,10 +7,30 @@ use std::process::{Command, Output};
 
 fn gluebench(args: &[&str]) -> Output {
     common::ready();
+    bare(args)
+}
+
+/// The binary without the bootstrap first: for help and usage errors, which need neither the
+/// Python side nor a dataset.
+fn bare(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_gluebench"))
         .args(args)
         .output()
         .expect("run gluebench")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// A usage error: exit status 2, clap's message on stderr, nothing on stdout.
+fn usage_error(args: &[&str]) -> String {
+    let out = bare(args);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+    assert!(out.stdout.is_empty(), "{args:?}: {}", text(&out.stdout));
+    stderr
 }
 
 #[test]
@@ -78,7 +98,9 @@ fn bad_flags_say_what_to_do() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("the tasks are: decompress"));
     let out = gluebench(&["check", "--task", "decompress", "--tier", "cython"]);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("the tiers are: pure, naive"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("[possible values: pure, naive, hotpath, ecosystem, pyo3, rust]"));
     let out = gluebench(&[
         "check",
         "--task",
@@ -122,5 +144,130 @@ fn check_emoji_json_names_the_emoji_version() {
         if row["status"] == "ok" {
             assert_eq!(row["summary"]["emoji_version"], "17.0", "{row}");
         }
+    }
+}
+
+#[test]
+fn help_of_datasets_and_bootstrap_does_nothing_else() {
+    // An empty dataset cache: `datasets --help` must not generate (or verify) anything there.
+    let cache = common::scratch("cli-help-cache");
+    for flag in ["--help", "-h"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_gluebench"))
+            .args(["datasets", flag])
+            .env("GLUEBENCH_CACHE", &cache)
+            .output()
+            .unwrap();
+        let stdout = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert!(
+            stdout.contains("Usage: gluebench datasets [NAME]..."),
+            "{stdout}"
+        );
+        assert!(stdout.contains("Generate (or verify) the named datasets"));
+        assert!(stdout.contains("wet-16m") && stdout.contains("warc-NNNNN"));
+        assert!(!stdout.contains('\t'), "no `name\tpath` line: {stdout}");
+        assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+        assert_eq!(std::fs::read_dir(&cache).unwrap().count(), 0, "{flag}");
+
+        let out = bare(&["bootstrap", flag]);
+        let stdout = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert!(stdout.contains("Usage: gluebench bootstrap"), "{stdout}");
+        assert!(stdout.contains("Create .venv/"), "{stdout}");
+        assert!(!stdout.contains("ready:"), "bootstrapped: {stdout}");
+        assert!(
+            out.stderr.is_empty(),
+            "no progress lines: {}",
+            text(&out.stderr)
+        );
+    }
+    // Every command has its help, with its options.
+    for (cmd, option) in [
+        ("check", "--task <TASK>"),
+        ("serve", "--latency-ms <N>"),
+        ("report", "--baseline <OLD.json>"),
+    ] {
+        let out = bare(&[cmd, "--help"]);
+        let stdout = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{cmd}");
+        assert!(
+            stdout.contains(&format!("Usage: gluebench {cmd}")) && stdout.contains(option),
+            "{cmd}: {stdout}"
+        );
+    }
+}
+
+#[test]
+fn version_prints_the_package_version() {
+    let out = bare(&["--version"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        text(&out.stdout),
+        format!("gluebench {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn no_command_prints_the_help() {
+    let out = bare(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    let help = text(&out.stderr);
+    for cmd in ["check", "datasets", "bootstrap", "serve", "report"] {
+        assert!(help.contains(&format!("\n  {cmd} ")), "{cmd}: {help}");
+    }
+}
+
+#[test]
+fn input_and_dataset_are_a_usage_error() {
+    let err = usage_error(&[
+        "check",
+        "--task",
+        "decompress",
+        "--input",
+        "x",
+        "--dataset",
+        "y",
+    ]);
+    assert!(
+        err.contains("'--input <FILE>'") && err.contains("'--dataset <NAME>'"),
+        "{err}"
+    );
+    let err = usage_error(&["check", "--task", "fetch", "--index", "x.cdxj"]);
+    assert!(
+        err.contains("--input <FILE>"),
+        "--index needs --input: {err}"
+    );
+    let err = usage_error(&["check", "--json"]);
+    assert!(err.contains("--task <TASK>"), "{err}");
+}
+
+#[test]
+fn an_unknown_tier_is_a_usage_error_listing_the_tiers() {
+    let err = usage_error(&["check", "--task", "decompress", "--tier", "nope"]);
+    assert!(err.contains("'nope'"), "{err}");
+    assert!(
+        err.contains("pure, naive, hotpath, ecosystem, pyo3, rust"),
+        "{err}"
+    );
+}
+
+#[test]
+fn serve_takes_exactly_one_dir() {
+    let dir = common::scratch("cli-serve-two");
+    let d = dir.to_str().unwrap();
+    let err = usage_error(&["serve", d, d]);
+    assert!(err.contains("unexpected argument"), "{err}");
+    let err = usage_error(&["serve"]);
+    assert!(err.contains("<DIR>"), "{err}");
+    let err = usage_error(&["serve", d, "--latency-ms", "soon"]);
+    assert!(err.contains("--latency-ms <N>"), "{err}");
+}
+
+#[test]
+fn an_unknown_dataset_is_a_usage_error_listing_the_names() {
+    let err = usage_error(&["datasets", "wet-17m"]);
+    assert!(err.contains("'wet-17m'"), "{err}");
+    for name in gluebench_datasets::names() {
+        assert!(err.contains(name), "{name}: {err}");
     }
 }

@@ -238,38 +238,87 @@ pub struct Options {
     pub splice: Option<PathBuf>,
 }
 
+/// What `report` does and takes: the `report` subcommand of `gluebench` (src/main.rs) and the
+/// parser of [`cmd`]'s arguments, one definition.
+pub fn command() -> clap::Command {
+    use clap::{value_parser, Arg};
+    clap::Command::new("report")
+        // The last of a repeated option wins (`cargo bench` passes `--results`, a caller may again).
+        .args_override_self(true)
+        .about(
+            "Read the results file (default reports/results.json) and write DIR/index.html
+(default reports/), one self-contained page with charts, verdicts and the
+environment, plus DIR/results.json and .csv. --format md prints Markdown tables
+instead; --splice FILE puts them between FILE's `<!-- gluebench:results:begin -->`
+and `<!-- gluebench:results:end -->` markers. --baseline OLD.json adds what changed
+since an older results file.",
+        )
+        .arg(
+            Arg::new("results")
+                .long("results")
+                .value_name("FILE")
+                .value_parser(value_parser!(PathBuf))
+                .help("the results file (default reports/results.json)"),
+        )
+        .arg(
+            Arg::new("out")
+                .long("out")
+                .value_name("DIR")
+                .value_parser(value_parser!(PathBuf))
+                .help("write DIR/index.html, DIR/results.json and .csv (default reports/)"),
+        )
+        .arg(
+            Arg::new("baseline")
+                .long("baseline")
+                .value_name("OLD.json")
+                .value_parser(value_parser!(PathBuf))
+                .help("add what changed since an older results file"),
+        )
+        .arg(
+            Arg::new("format")
+                .long("format")
+                .value_name("FORMAT")
+                .value_parser(["html", "md"])
+                .hide_possible_values(true)
+                .help("html (the page, the default) or md (prints Markdown tables instead)"),
+        )
+        .arg(
+            Arg::new("splice")
+                .long("splice")
+                .value_name("FILE")
+                .value_parser(value_parser!(PathBuf))
+                .help(
+                    "with --format md: put the tables between FILE's
+`<!-- gluebench:results:begin -->` and
+`<!-- gluebench:results:end -->` markers",
+                ),
+        )
+}
+
 impl Options {
-    pub fn parse(args: &[String]) -> Result<Options, String> {
-        let mut o = Options {
-            results: crate::results::default_path(),
-            out: crate::bootstrap::root().join("reports"),
-            baseline: None,
-            format: Format::Html,
-            splice: None,
-        };
-        let mut it = args.iter();
-        while let Some(arg) = it.next() {
-            let mut value = |name: &str| {
-                it.next()
-                    .cloned()
-                    .ok_or_else(|| format!("{name} needs a value"))
-            };
-            match arg.as_str() {
-                "--results" => o.results = value("--results")?.into(),
-                "--out" => o.out = value("--out")?.into(),
-                "--baseline" => o.baseline = Some(value("--baseline")?.into()),
-                "--splice" => o.splice = Some(value("--splice")?.into()),
-                "--format" => {
-                    o.format = match value("--format")?.as_str() {
-                        "html" => Format::Html,
-                        "md" => Format::Md,
-                        f => return Err(format!("unknown --format {f:?}; use html or md")),
-                    }
-                }
-                other => return Err(format!("unknown option {other:?} for report (see --help)")),
-            }
+    /// The options of a parsed [`command`] (defaults filled in).
+    pub fn from_matches(m: &clap::ArgMatches) -> Options {
+        let path = |id: &str| m.get_one::<PathBuf>(id).cloned();
+        Options {
+            results: path("results").unwrap_or_else(crate::results::default_path),
+            out: path("out").unwrap_or_else(|| crate::bootstrap::root().join("reports")),
+            baseline: path("baseline"),
+            format: match m.get_one::<String>("format").map(String::as_str) {
+                Some("md") => Format::Md,
+                _ => Format::Html,
+            },
+            splice: path("splice"),
         }
-        Ok(o)
+    }
+
+    /// Parses `report`'s arguments (without the command name) with [`command`]; a usage error
+    /// (or `--help`) is clap's message.
+    pub fn parse(args: &[String]) -> Result<Options, String> {
+        let m = command()
+            .no_binary_name(true)
+            .try_get_matches_from(args)
+            .map_err(|e| e.to_string())?;
+        Ok(Options::from_matches(&m))
     }
 
     /// The command line that regenerates this output, for the spliced Markdown.
@@ -294,10 +343,14 @@ impl Options {
     }
 }
 
-/// The `report` command: load, render in memory, then write.
+/// The `report` command on its arguments (without the command name), e.g. `--results P --out D`.
 pub fn cmd(args: &[String]) -> Result<ExitCode, String> {
+    run(&Options::parse(args)?)
+}
+
+/// The `report` command: load, render in memory, then write.
+pub fn run(opts: &Options) -> Result<ExitCode, String> {
     let start = Instant::now();
-    let opts = Options::parse(args)?;
     let mut store = Store::load(&opts.results)?;
     let baseline = match &opts.baseline {
         Some(p) => Some(Store::load(p)?),
@@ -306,7 +359,7 @@ pub fn cmd(args: &[String]) -> Result<ExitCode, String> {
     let generated = crate::results::now_rfc3339();
     match opts.format {
         Format::Md => {
-            let md = markdown::render(&store, baseline.as_ref(), &opts, &generated);
+            let md = markdown::render(&store, baseline.as_ref(), opts, &generated);
             if let Some(path) = &opts.splice {
                 let old = std::fs::read_to_string(path)
                     .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
@@ -319,7 +372,7 @@ pub fn cmd(args: &[String]) -> Result<ExitCode, String> {
             }
         }
         Format::Html => {
-            let page = html::page(&store, baseline.as_ref(), &opts, &generated);
+            let page = html::page(&store, baseline.as_ref(), opts, &generated);
             std::fs::create_dir_all(&opts.out)
                 .map_err(|e| format!("cannot create {}: {e}", opts.out.display()))?;
             let index = opts.out.join("index.html");
@@ -386,6 +439,24 @@ pub(crate) fn test_row(group: &str, tier: &str, variant: &str, mbps: f64) -> Row
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn options_parse_the_way_cargo_bench_calls_report() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let o = Options::parse(&args(&["--results", "r.json", "--out", "d"])).unwrap();
+        assert_eq!(
+            (o.results, o.out, o.format, o.baseline),
+            ("r.json".into(), "d".into(), Format::Html, None)
+        );
+        let o = Options::parse(&args(&["--format", "md", "--splice", "README.md"])).unwrap();
+        assert_eq!(o.format, Format::Md);
+        assert_eq!(o.splice, Some("README.md".into()));
+        assert_eq!(o.results, crate::results::default_path());
+        let err = Options::parse(&args(&["--format", "pdf"])).unwrap_err();
+        assert!(err.contains("[possible values: html, md]"), "{err}");
+        let err = Options::parse(&args(&["--nope"])).unwrap_err();
+        assert!(err.contains("unexpected argument '--nope'"), "{err}");
+    }
 
     #[test]
     fn numbers_read_well() {
