@@ -14,8 +14,14 @@ const ONE: &str = "decompress/rust/libdeflate/wet-16m@1KiB$";
 const FAST: &[&str] = &["--warm-up-time", "0.1", "--measurement-time", "0.3"];
 
 fn bench(dir: &Path, args: &[&str]) -> Output {
+    bench_in(dir, &[], args)
+}
+
+/// `cargo bench -- ARGS` with extra environment variables (e.g. the mode).
+fn bench_in(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     common::ready();
     let out = Command::new(env!("CARGO"))
+        .envs(env.iter().copied())
         .args(["bench", "--profile", "dev", "--bench", "decompress", "--"])
         .args(args)
         .current_dir(gluebench::bootstrap::root())
@@ -51,7 +57,7 @@ fn criterions_command_line_works_unchanged() {
         listed.contains("decompress/rust/libdeflate/wet-16m: benchmark"),
         "{listed}"
     );
-    assert!(listed.contains("decompress/rust/libdeflate/wet-16m@16MiB: benchmark"));
+    assert!(listed.contains("decompress/rust/libdeflate/wet-16m@1MiB: benchmark"));
     assert!(rows(&dir).is_empty(), "--list recorded rows");
 
     // --save-baseline NAME: the value is not taken as the filter; the filter is honoured.
@@ -102,4 +108,39 @@ fn criterions_command_line_works_unchanged() {
     args.push(ONE);
     bench(&dir, &args);
     assert_eq!(rows(&dir), before, "--discard-baseline changed the store");
+}
+
+/// The modes choose what runs: the default leaves the largest sweep sizes and slow variants
+/// above 256 KiB to full mode, quick mode times picks only.
+#[test]
+fn modes_choose_what_runs() {
+    let dir = common::scratch("bench-modes");
+    let list = |env: &[(&str, &str)]| {
+        let out = bench_in(&dir, env, &["--list"]);
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.strip_suffix(": benchmark").map(String::from))
+            .collect::<Vec<_>>()
+    };
+    let (default, full, quick) = (
+        list(&[]),
+        list(&[("GLUEBENCH_FULL", "1")]),
+        list(&[("GLUEBENCH_QUICK", "1")]),
+    );
+    let has = |ids: &[String], id: &str| ids.iter().any(|i| i == id);
+    for id in [
+        "decompress/rust/libdeflate/wet-16m@16MiB",
+        "decompress/rust/libdeflate/wet-16m@4MiB",
+        "decompress/pure/inflate/wet-16m@1MiB",
+    ] {
+        assert!(!has(&default, id) && has(&full, id), "{id}: default {default:?}");
+    }
+    assert!(has(&default, "decompress/pure/inflate/wet-16m@256KiB"));
+    // A runner-up in the main regime runs by default, not in quick mode.
+    let runner_up = "decompress/rust/flate2-zlib-rs/wet-16m";
+    assert!(has(&default, runner_up) && has(&full, runner_up), "{default:?}");
+    assert!(!has(&quick, runner_up), "{quick:?}");
+    assert!(has(&quick, "decompress/rust/libdeflate/wet-16m"), "{quick:?}");
+    assert!(quick.len() < default.len() && default.len() < full.len());
+    assert!(rows(&dir).is_empty(), "--list recorded rows");
 }
