@@ -133,14 +133,23 @@ fn modes_choose_what_runs() {
         "decompress/rust/libdeflate/wet-16m@4MiB",
         "decompress/pure/inflate/wet-16m@1MiB",
     ] {
-        assert!(!has(&default, id) && has(&full, id), "{id}: default {default:?}");
+        assert!(
+            !has(&default, id) && has(&full, id),
+            "{id}: default {default:?}"
+        );
     }
     assert!(has(&default, "decompress/pure/inflate/wet-16m@256KiB"));
     // A runner-up in the main regime runs by default, not in quick mode.
     let runner_up = "decompress/rust/flate2-zlib-rs/wet-16m";
-    assert!(has(&default, runner_up) && has(&full, runner_up), "{default:?}");
+    assert!(
+        has(&default, runner_up) && has(&full, runner_up),
+        "{default:?}"
+    );
     assert!(!has(&quick, runner_up), "{quick:?}");
-    assert!(has(&quick, "decompress/rust/libdeflate/wet-16m"), "{quick:?}");
+    assert!(
+        has(&quick, "decompress/rust/libdeflate/wet-16m"),
+        "{quick:?}"
+    );
     assert!(quick.len() < default.len() && default.len() < full.len());
     assert!(rows(&dir).is_empty(), "--list recorded rows");
 }

@@ -1075,7 +1075,7 @@ where
     } else {
         threads
     };
-    assert!(first % BATCH == 0, "first page must start a batch");
+    assert!(first.is_multiple_of(BATCH), "first page must start a batch");
     let stop = AtomicBool::new(false);
     let next = AtomicU64::new(first / BATCH);
     type Batch<T> = (u64, Vec<(u64, T, [u64; 3])>);

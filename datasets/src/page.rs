@@ -980,7 +980,7 @@ impl<'c> PageBuilder<'c> {
                     self.push_line(BlockKind::Meta, 0, &reply);
                 }
                 PageKind::Shop => {
-                    if item % 12 == 0 && self.rng().chance(0.5) {
+                    if item.is_multiple_of(12) && self.rng().chance(0.5) {
                         let n = self.rng().range(1, 3) as u32;
                         self.paragraph(&mut line, n);
                         self.push_line(BlockKind::Paragraph, 0, &line);

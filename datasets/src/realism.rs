@@ -401,7 +401,7 @@ pub fn analyze_warc_reader<R: BufRead>(
                     let lang = rec
                         .header("WARC-Identified-Content-Language")
                         .map(first_code);
-                    if opts.only_lang.as_deref().map_or(true, |l| Some(l) == lang) {
+                    if opts.only_lang.as_deref().is_none_or(|l| Some(l) == lang) {
                         member_included = true;
                         st.add_document(rec.block, lang, false, opts.body_gzip);
                     }
@@ -438,7 +438,7 @@ pub fn analyze_warc_reader<R: BufRead>(
     }
     for (payload, uri, comp, decomp) in &responses {
         let lang = uri_lang.get(uri).map(String::as_str);
-        if opts.only_lang.as_deref().map_or(true, |l| Some(l) == lang) {
+        if opts.only_lang.as_deref().is_none_or(|l| Some(l) == lang) {
             st.add_document(payload, lang, true, opts.body_gzip);
             if opts.only_lang.is_some() {
                 st.members += 1;
@@ -449,7 +449,7 @@ pub fn analyze_warc_reader<R: BufRead>(
     }
     for (uri, b) in raw_sizes {
         let lang = uri_lang.get(&uri).map(String::as_str);
-        if opts.only_lang.as_deref().map_or(true, |l| Some(l) == lang) {
+        if opts.only_lang.as_deref().is_none_or(|l| Some(l) == lang) {
             st.raw_text_sizes.push(b);
         }
     }
@@ -491,7 +491,7 @@ pub fn analyze_jsonl(
         if opts
             .only_lang
             .as_deref()
-            .map_or(true, |l| Some(l) == lang.as_deref())
+            .is_none_or(|l| Some(l) == lang.as_deref())
         {
             st.add_document(text.as_bytes(), lang.as_deref(), false, opts.body_gzip);
             if let Some(n) = v["metadata"]["original_length"].as_u64() {
@@ -532,7 +532,7 @@ pub fn analyze_tsv(
         if opts
             .only_lang
             .as_deref()
-            .map_or(true, |l| Some(l) == lang.as_deref())
+            .is_none_or(|l| Some(l) == lang.as_deref())
         {
             st.add_document(text.as_bytes(), lang.as_deref(), false, opts.body_gzip);
         }
@@ -604,7 +604,7 @@ fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -998,7 +998,7 @@ fn count_tags(html: &[u8], tag: &str, attr: Option<&str>) -> u64 {
             .position(|&b| b == b'>')
             .map_or(lower.len(), |e| start + e);
         let inside = &lower[start..end];
-        if attr.map_or(true, |a| {
+        if attr.is_none_or(|a| {
             find_bytes(inside, format!(" {a}=").as_bytes()).is_some()
                 || find_bytes(inside, format!("\n{a}=").as_bytes()).is_some()
                 || find_bytes(inside, format!("\t{a}=").as_bytes()).is_some()

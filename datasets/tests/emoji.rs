@@ -249,7 +249,9 @@ fn base_text_does_not_depend_on_the_density() {
     let entries: HashSet<&str> = EMOJI.iter().map(|e| e.0).collect();
     let is_insertion = |tok: &str| {
         entries.iter().any(|e| {
-            tok.starts_with(e) && tok.len() % e.len() == 0 && tok == e.repeat(tok.len() / e.len())
+            tok.starts_with(e)
+                && tok.len().is_multiple_of(e.len())
+                && tok == e.repeat(tok.len() / e.len())
         })
     };
     let plain = Corpus::new(1, 0.0);
