@@ -762,47 +762,57 @@ impl Recorder {
 }
 
 /// One run id per `cargo bench` invocation: cargo runs the bench binaries one after another,
-/// so a binary reuses the id of a run that started in the last hour in the same target dir
-/// (written by the first binary), and the rows of `cargo bench` share one manifest.
+/// so a binary reuses the run of the binary before it when both are children of the same cargo
+/// process and that one finished (or said it was alive) in the last minute; the rows of one
+/// `cargo bench` share one manifest. The marker holds `id parent-pid started-unix-seconds`.
 fn run_id() -> String {
-    let marker = crate::bootstrap::root().join("target/gluebench/current-run");
+    let marker = run_marker();
     let fresh = std::fs::metadata(&marker)
         .and_then(|m| m.modified())
         .ok()
         .and_then(|t| t.elapsed().ok())
         .is_some_and(|age| age < Duration::from_secs(60));
-    if fresh {
-        if let Ok(id) = std::fs::read_to_string(&marker) {
-            let _ = touch(&marker, id.trim());
-            return id.trim().to_string();
+    let parent = std::os::unix::process::parent_id().to_string();
+    if let Some((id, ppid, _)) = fresh.then(read_run_marker).flatten() {
+        if ppid == parent {
+            keep_run_alive();
+            return id;
         }
     }
     let id = manifest::new_run_id();
-    let _ = touch(&marker, &id);
     let now = SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    let _ = touch(
-        &marker.with_file_name("current-run-started"),
-        &now.to_string(),
-    );
+    let _ = touch(&marker, &format!("{id} {parent} {now}"));
     id
+}
+
+fn run_marker() -> PathBuf {
+    crate::bootstrap::root().join("target/gluebench/current-run")
+}
+
+/// The marker's id, parent pid and start time.
+fn read_run_marker() -> Option<(String, String, u64)> {
+    let text = std::fs::read_to_string(run_marker()).ok()?;
+    let mut parts = text.split_whitespace();
+    let id = parts.next()?.to_string();
+    let ppid = parts.next()?.to_string();
+    let started = parts.next()?.parse().ok()?;
+    Some((id, ppid, started))
 }
 
 /// How long the current `cargo bench` run has been going: since its first bench binary started
 /// (the build before it not included).
 pub fn run_wall_time() -> Option<Duration> {
-    let path = crate::bootstrap::root().join("target/gluebench/current-run-started");
-    let started: u64 = std::fs::read_to_string(path).ok()?.trim().parse().ok()?;
+    let (_, _, started) = read_run_marker()?;
     let started = std::time::UNIX_EPOCH + Duration::from_secs(started);
     SystemTime::now().duration_since(started).ok()
 }
 
 /// Marks the run as still going (the next bench binary of the same `cargo bench` reuses it).
 pub fn keep_run_alive() {
-    let marker = crate::bootstrap::root().join("target/gluebench/current-run");
-    if let Ok(id) = std::fs::read_to_string(&marker) {
-        let _ = touch(&marker, id.trim());
+    if let Ok(text) = std::fs::read_to_string(run_marker()) {
+        let _ = touch(&run_marker(), text.trim());
     }
 }
 
