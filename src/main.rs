@@ -174,6 +174,13 @@ xTIMES only that many times per (path, range start). E.g. reset,
                 .value_parser(value_parser!(u64))
                 .help("the Retry-After seconds of a 503 fault (default 1)"),
         )
+        .arg(
+            Arg::new("threads")
+                .long("threads")
+                .value_name("N")
+                .value_parser(value_parser!(u64).range(1..=64))
+                .help("runtime threads answering requests (default: the CPU count, at most 4)"),
+        )
 }
 
 /// A dataset name `gluebench_datasets::ensure` knows: one of `names()` (the possible values an
@@ -323,10 +330,14 @@ fn cmd_serve(m: &ArgMatches) -> Result<ExitCode, String> {
     if let Some(s) = m.get_one::<u64>("retry-after") {
         cfg.retry_after_s = *s;
     }
+    if let Some(n) = m.get_one::<u64>("threads") {
+        cfg.threads = *n as usize;
+    }
     let about = format!(
-        "{} (latency {} ms, fault {})",
+        "{} (latency {} ms, {} threads, fault {})",
         cfg.root.display(),
         cfg.latency.as_millis(),
+        cfg.threads,
         cfg.fault.as_ref().map_or("none".into(), |f| f.to_string()),
     );
     let server = Server::start(cfg).map_err(|e| e.to_string())?;

@@ -3,7 +3,7 @@
 //! server lacks (per-response latency, injected faults) so that every tier's retry and error
 //! handling can be tested against the same thing.
 //!
-//! The stack is hyper 1 on a tokio current-thread runtime of its own OS thread, with tower-http's
+//! The stack is hyper 1 on a tokio runtime of its own (one thread per CPU, at most 4), with tower-http's
 //! [`ServeDir`] doing the file serving, validation of ranges and `Content-Range`. What this module
 //! adds is thin: a path guard in front of `ServeDir` (it would serve `//etc/x` as `root/etc/x`
 //! and takes a backslash for an ordinary character), a [`Backend`] that confines every file to
@@ -54,6 +54,11 @@ pub struct ServerConfig {
     pub fault: Option<Fault>,
     /// The `Retry-After` seconds of an [`FaultMode::Unavailable`] answer.
     pub retry_after_s: u64,
+    /// Runtime threads answering requests: 1 is a current-thread runtime; more spread the
+    /// connections over threads. Default: the CPU count, at most 4 (two here, like an nginx
+    /// with a worker per core): with 64 requests in flight at 20 ms, one thread answering them
+    /// in turn held the clients at 0.81 of the ceiling, two at 0.86-0.89.
+    pub threads: usize,
 }
 
 impl ServerConfig {
@@ -66,7 +71,7 @@ impl ServerConfig {
     }
 }
 
-/// No root yet (set it), no latency, no fault, `Retry-After: 1`.
+/// No root yet (set it), no latency, no fault, `Retry-After: 1`, a thread per CPU (at most 4).
 impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
@@ -74,6 +79,7 @@ impl Default for ServerConfig {
             latency: Duration::ZERO,
             fault: None,
             retry_after_s: 1,
+            threads: std::thread::available_parallelism().map_or(2, |n| n.get().min(4)),
         }
     }
 }
@@ -214,14 +220,18 @@ impl Server {
         // tokio runtime (the Rust client tiers), where blocking on a second one would panic.
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let thread_shared = shared.clone();
+        let threads = cfg.threads.max(1);
         let thread = std::thread::Builder::new()
             .name(format!("gluebench-serve-{}", addr.port()))
             .spawn(move || {
-                let rt = match tokio::runtime::Builder::new_current_thread()
-                    .enable_io()
-                    .enable_time()
-                    .build()
-                {
+                let mut builder = if threads > 1 {
+                    let mut b = tokio::runtime::Builder::new_multi_thread();
+                    b.worker_threads(threads).thread_name("gluebench-serve");
+                    b
+                } else {
+                    tokio::runtime::Builder::new_current_thread()
+                };
+                let rt = match builder.enable_io().enable_time().build() {
                     Ok(rt) => rt,
                     Err(e) => return drop(ready_tx.send(Err(e))),
                 };

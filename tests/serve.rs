@@ -52,6 +52,7 @@ impl Fixture {
             latency: Duration::from_millis(latency_ms),
             fault: fault.map(|f| Fault::parse(f).unwrap()),
             retry_after_s: 3,
+            ..ServerConfig::default()
         })
         .expect("server starts")
     }

@@ -598,3 +598,79 @@ pub(crate) fn parse_value(text: &str, number: u64) -> Result<Value, JsonError> {
         Err(e) => Err(error(ErrorKind::InvalidJson, number, e.to_string())),
     }
 }
+
+/// Plain loops over a CDXJ index, without the task's rule: every line, the JSON after the key
+/// and timestamp, `url`, `offset` and `length` read typed, the two numbers parsed; no
+/// selection, no error positions (a line that does not parse is skipped). Timed as `baseline`
+/// rows of json/cdxj on the same buffer as the tiers, they show what the rule costs over the
+/// parse itself. Each returns a checksum so that nothing is optimised away.
+pub mod plain {
+    use serde::Deserialize;
+    use std::borrow::Cow;
+
+    #[derive(Deserialize)]
+    struct Line<'a> {
+        #[serde(borrow)]
+        url: Cow<'a, str>,
+        #[serde(borrow)]
+        offset: Cow<'a, str>,
+        #[serde(borrow)]
+        length: Cow<'a, str>,
+    }
+
+    fn json_parts(data: &[u8]) -> impl Iterator<Item = &[u8]> {
+        data.split(|&b| b == b'\n')
+            .filter_map(|line| line.iter().position(|&b| b == b'{').map(|at| &line[at..]))
+    }
+
+    fn checksum(line: &Line) -> u64 {
+        line.url.len() as u64
+            + line.offset.parse::<u64>().unwrap_or(0)
+            + line.length.parse::<u64>().unwrap_or(0)
+    }
+
+    /// serde_json into the typed struct.
+    pub fn serde_typed(data: &[u8]) -> u64 {
+        json_parts(data)
+            .filter_map(|text| serde_json::from_slice::<Line>(text).ok())
+            .map(|line| checksum(&line))
+            .sum()
+    }
+
+    /// sonic-rs into the same struct.
+    pub fn sonic_typed(data: &[u8]) -> u64 {
+        json_parts(data)
+            .filter_map(|text| sonic_rs::from_slice::<Line>(text).ok())
+            .map(|line| checksum(&line))
+            .sum()
+    }
+
+    /// A `serde_json::Value` per line.
+    pub fn serde_value(data: &[u8]) -> u64 {
+        let field = |v: &serde_json::Value, k: &str| v[k].as_str().map(str::to_owned);
+        json_parts(data)
+            .filter_map(|text| serde_json::from_slice::<serde_json::Value>(text).ok())
+            .map(|v| {
+                let (url, offset, length) =
+                    (field(&v, "url"), field(&v, "offset"), field(&v, "length"));
+                let n = |s: Option<String>| s.and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
+                url.map_or(0, |u| u.len() as u64) + n(offset) + n(length)
+            })
+            .sum()
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn the_three_loops_agree_and_skip_what_does_not_parse() {
+            let data = b"com,example)/ 20240101 {\"url\": \"http://example.com/\", \"offset\": \"10\", \"length\": \"5\", \"status\": \"404\"}\n\
+                         bad line\n\
+                         com,example)/a 20240101 {\"url\": \"http://example.com/\\u00e9\", \"offset\": \"100\", \"length\": \"7\"}\n\
+                         com,x)/ 1 {\"url\": 1}\n";
+            let want = 19 + 10 + 5 + 21 + 100 + 7;
+            assert_eq!(super::serde_typed(data), want);
+            assert_eq!(super::sonic_typed(data), want);
+            assert_eq!(super::serde_value(data), want);
+        }
+    }
+}

@@ -236,10 +236,9 @@ pub fn serve(
         ..fault.clone()
     });
     let server = Server::start(ServerConfig {
-        root,
         latency: Duration::from_millis(r.latency_ms),
         fault,
-        retry_after_s: 1,
+        ..ServerConfig::new(root)
     })
     .map_err(|e| TaskError::new("io", format!("cannot start the server: {e}")))?;
     let params = json!({

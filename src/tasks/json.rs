@@ -20,7 +20,12 @@ pub fn cdxj_task() -> Task {
         small_dataset: "cdxj-1m",
         small_limit: 8 << 20,
         more_datasets: vec![],
-        baselines: vec![],
+        // The plain loops (no selection rule) on the same buffer: what the rule costs.
+        baselines: vec![
+            ("plain-serde-typed", json::plain::serde_typed),
+            ("plain-sonic-typed", json::plain::sonic_typed),
+            ("plain-serde-value", json::plain::serde_value),
+        ],
         rust: CDXJ_VARIANTS
             .iter()
             .map(|&(name, parse)| -> (&'static str, RustRun) {
