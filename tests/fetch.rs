@@ -92,8 +92,7 @@ fn traversal_fixture() -> (PathBuf, Server) {
     std::fs::write(dir.join("secret.txt"), b"not yours").unwrap();
     #[cfg(unix)]
     std::os::unix::fs::symlink(dir.join("secret.txt"), root.join("link.txt")).unwrap();
-    let server = Server::start(ServerConfig::new(root.clone()))
-    .expect("server starts");
+    let server = Server::start(ServerConfig::new(root.clone())).expect("server starts");
     (root, server)
 }
 

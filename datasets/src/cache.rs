@@ -91,6 +91,17 @@ fn registry() -> Vec<(&'static str, DatasetSpec)> {
             seed: 1,
             target_bytes: mib * MIB,
             emoji_per_mb,
+            language: None,
+        })
+    };
+    // English pages only (the emoji task's mostly-ASCII regime: about 0.4% non-ASCII bytes,
+    // like real English web text).
+    let english = |mib: u64| {
+        DatasetSpec::Wet(WetSpec {
+            seed: 1,
+            target_bytes: mib * MIB,
+            emoji_per_mb: crate::WEB_EMOJI_PER_MB,
+            language: Some("eng".into()),
         })
     };
     let crawl = |mib: u64| CrawlSpec {
@@ -103,6 +114,8 @@ fn registry() -> Vec<(&'static str, DatasetSpec)> {
         ("wet-128m", wet(128, crate::WEB_EMOJI_PER_MB)),
         ("wet-1m-emoji", wet(1, crate::TWEET_EMOJI_PER_MB)),
         ("wet-16m-emoji", wet(16, crate::TWEET_EMOJI_PER_MB)),
+        ("wet-1m-en", english(1)),
+        ("wet-16m-en", english(16)),
         // The emoji task's density sweep: 4 MiB of the same crawl at 0 ... 10,000 emoji per 10^6
         // bytes of text (web-like to far beyond tweets), the density in the name.
         ("wet-4m-d0", wet(4, 0.0)),

@@ -29,6 +29,10 @@ pub struct WetSpec {
     /// Mean emoji (sequences) per 10^6 bytes of page text. Real crawl text has very few; see
     /// [`crate::WEB_EMOJI_PER_MB`].
     pub emoji_per_mb: f64,
+    /// Only the pages identified as this language alone (ISO 639-3, e.g. `eng`): the same
+    /// crawl with every other page left out. `None`: every page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 impl WetSpec {
@@ -232,7 +236,7 @@ struct Batch {
     text_bytes: Vec<usize>,
 }
 
-fn build_batch(corpus: &Corpus, id: u64) -> Batch {
+fn build_batch(corpus: &Corpus, id: u64, language: Option<&str>) -> Batch {
     let first = id * BATCH;
     let mut b = Batch {
         id,
@@ -251,6 +255,9 @@ fn build_batch(corpus: &Corpus, id: u64) -> Batch {
             continue;
         }
         let page = Page::generate(corpus, index);
+        if language.is_some_and(|l| page.languages != [l]) {
+            continue;
+        }
         let start = b.raw.len();
         conversion_record(&page, &mut b.raw);
         b.raw_ends.push(b.raw.len());
@@ -334,6 +341,7 @@ pub fn write_wet<W: Write>(
         for t in 0..threads {
             let tx = tx.clone();
             let (stop, next, corpus) = (&stop, &next, &corpus);
+            let language = spec.language.as_deref();
             scope.spawn(move || {
                 // Build the per-language vocabularies up front, split across the workers.
                 for lang in (t..crate::text::LANGUAGES.len()).step_by(threads) {
@@ -341,7 +349,7 @@ pub fn write_wet<W: Write>(
                 }
                 while !stop.load(Ordering::Relaxed) {
                     let id = next.fetch_add(1, Ordering::Relaxed);
-                    if tx.send(build_batch(corpus, id)).is_err() {
+                    if tx.send(build_batch(corpus, id, language)).is_err() {
                         break;
                     }
                 }

@@ -41,6 +41,7 @@ fn tiny(seed: u64) -> DatasetSpec {
         seed,
         target_bytes: 128 << 10,
         emoji_per_mb: 10.0,
+        language: None,
     })
 }
 

@@ -100,6 +100,7 @@ fn wet(seed: u64, kib: u64, emoji_per_mb: f64) -> WetSpec {
         seed,
         target_bytes: kib << 10,
         emoji_per_mb,
+        language: None,
     }
 }
 
@@ -427,6 +428,8 @@ fn every_wet_dataset_records_the_emoji_result() {
         ("wet-128m", 10.0),
         ("wet-1m-emoji", 1_400.0),
         ("wet-16m-emoji", 1_400.0),
+        ("wet-1m-en", 10.0),
+        ("wet-16m-en", 10.0),
         ("wet-4m-d0", 0.0),
         ("wet-4m-d10", 10.0),
         ("wet-4m-d100", 100.0),

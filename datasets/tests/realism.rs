@@ -27,6 +27,7 @@ fn generated(lang: Option<&str>) -> Stats {
         seed: 11,
         target_bytes: 1 << 20,
         emoji_per_mb: 10.0,
+        language: None,
     });
     let o = Options {
         only_lang: lang.map(str::to_string),

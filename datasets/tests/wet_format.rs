@@ -13,6 +13,7 @@ fn spec() -> WetSpec {
         seed: 3,
         target_bytes: 300 << 10,
         emoji_per_mb: 500.0,
+        language: None,
     }
 }
 
@@ -186,5 +187,45 @@ fn header_layout_matches_the_real_whirlwind_sample() {
         names(&with_lang.1),
         names(&real_ms[1].1),
         "conversion layout"
+    );
+}
+
+/// `language: Some("eng")` keeps the pages identified as English alone and nothing else:
+/// mostly-ASCII text, the same crawl minus the other pages.
+#[test]
+fn an_english_only_file_has_english_pages_only() {
+    let languages = |spec: &WetSpec| {
+        let (file, _) = gluebench_datasets::generate_wet(spec);
+        let mut text = Vec::new();
+        MultiGzDecoder::new(&file[..])
+            .read_to_end(&mut text)
+            .unwrap();
+        let header = b"WARC-Identified-Content-Language: ";
+        let mut langs = Vec::new();
+        for line in text.split(|&b| b == b'\n') {
+            if let Some(rest) = line.strip_prefix(&header[..]) {
+                langs.push(String::from_utf8_lossy(rest).trim().to_string());
+            }
+        }
+        let non_ascii = text.iter().filter(|&&b| b >= 0x80).count() as f64 / text.len() as f64;
+        (langs, non_ascii)
+    };
+    let (all, all_non_ascii) = languages(&WetSpec {
+        language: None,
+        ..spec()
+    });
+    let (eng, eng_non_ascii) = languages(&WetSpec {
+        language: Some("eng".into()),
+        ..spec()
+    });
+    assert!(
+        all.iter().any(|l| l != "eng"),
+        "the crawl has other languages: {all:?}"
+    );
+    assert!(eng.len() > 10, "{eng:?}");
+    assert!(eng.iter().all(|l| l == "eng"), "{eng:?}");
+    assert!(
+        eng_non_ascii < 0.01 && all_non_ascii > 0.1,
+        "{eng_non_ascii} {all_non_ascii}"
     );
 }
