@@ -40,6 +40,7 @@ fn main() {
         seed,
         target_bytes: target,
         emoji_per_mb,
+        language: None,
     };
     let t = Instant::now();
     let file =

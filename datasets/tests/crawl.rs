@@ -307,6 +307,7 @@ fn the_wet_file_holds_exactly_the_successful_html_pages() {
         seed: SEED,
         target_bytes: 128 << 10,
         emoji_per_mb: gluebench_datasets::WEB_EMOJI_PER_MB,
+        language: None,
     });
     let mut all = Vec::new();
     MultiGzDecoder::new(&wet[..]).read_to_end(&mut all).unwrap();

@@ -9,6 +9,7 @@ fn small(seed: u64) -> WetSpec {
         seed,
         target_bytes: 256 << 10,
         emoji_per_mb: 200.0,
+        language: None,
     }
 }
 
