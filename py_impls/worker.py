@@ -65,13 +65,26 @@ def task_module(name):
         raise Failure("unavailable", f"no Python task named {name!r}") from None
 
 
+def entries_of(tasks, tier):
+    """A tier's variants, or for ``baseline`` the task's BASELINES (plain loops that do not
+    apply the rule: their summary is their checksum, never compared with the expected one)."""
+    if tier == "baseline":
+        return getattr(tasks, "BASELINES", ())
+    return tasks.VARIANTS.get(tier, ())
+
+
+def baseline_summary(result):
+    return {"checksum": result}
+
+
 def variants(req):
     tasks = task_module(req["task"])
+    tiers = list(tasks.VARIANTS) + (["baseline"] if getattr(tasks, "BASELINES", None) else [])
     return {"variants": [
         {"tier": tier, "variant": name, "small": bool(opts.get("small")),
          "known_mismatch": opts.get("known_mismatch")}
-        for tier, entries in tasks.VARIANTS.items()
-        for name, _target, opts in entries
+        for tier in tiers
+        for name, _target, opts in entries_of(tasks, tier)
     ]}
 
 
@@ -82,7 +95,7 @@ class Worker:
     def prepare(self, req):
         self.fn = self.input = self.summary = self.fresh = None  # free the previous input first
         tasks = task_module(req["task"])
-        entries = {name: (target, opts) for name, target, opts in tasks.VARIANTS.get(req["tier"], ())}
+        entries = {name: (target, opts) for name, target, opts in entries_of(tasks, req["tier"])}
         if req["variant"] not in entries:
             raise Failure("unavailable", f"no variant {req['tier']}/{req['variant']}")
         target, opts = entries[req["variant"]]
@@ -103,8 +116,9 @@ class Worker:
         result = fn(arg)
         ns = time.perf_counter_ns() - t0
         del arg
-        self.fn, self.input, self.summarize, self.fresh = fn, data, tasks.summarize, fresh
-        self.summary = tasks.summarize(result)
+        summarize = baseline_summary if req["tier"] == "baseline" else tasks.summarize
+        self.fn, self.input, self.summarize, self.fresh = fn, data, summarize, fresh
+        self.summary = summarize(result)
         return {"seconds": ns / 1e9, "summary": self.summary}
 
     def time(self, req):

@@ -130,7 +130,8 @@ impl Args {
 /// - `Quick` (`-- --quick` or `GLUEBENCH_QUICK=1`): each tier's pick and the baselines in each
 ///   task's main regime and its size sweep at two sizes, short samples;
 /// - `Default`: every variant in each task's main regime, picks and baselines in the other
-///   regimes, the size sweep at four sizes (slow variants up to 256 KiB);
+///   regimes (slow picks only in the main regime and the size sweep), the size sweep at four
+///   sizes (slow variants up to 256 KiB);
 /// - `Full` (`GLUEBENCH_FULL=1`): every variant everywhere, the size sweep at six sizes (slow
 ///   variants up to 1 MiB), longer samples.
 ///
@@ -163,12 +164,15 @@ impl Mode {
         }
     }
 
-    /// Whether a variant (`pick`: its tier's pick) is timed in `regime`, number `index` of a
-    /// task without a service (0: the main regime).
-    pub fn times(self, index: usize, regime: &Regime, pick: bool) -> bool {
+    /// Whether a variant (`pick`: its tier's pick; `small`: a slow one, timed on the small
+    /// dataset) is timed in `regime`, number `index` of a task without a service (0: the main
+    /// regime). By default slow variants run in the main regime and the size sweep only: each
+    /// costs 10 calls of up to 2 s wherever it runs.
+    pub fn times(self, index: usize, regime: &Regime, pick: bool, small: bool) -> bool {
+        let main_or_sweep = index == 0 || regime.sweep == "size";
         match self {
-            Mode::Quick => pick && (index == 0 || regime.sweep == "size"),
-            Mode::Default => pick || index == 0,
+            Mode::Quick => pick && main_or_sweep,
+            Mode::Default => (pick || index == 0) && (!small || main_or_sweep),
             Mode::Full => true,
         }
     }

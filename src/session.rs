@@ -258,6 +258,7 @@ impl Session {
                         small: v["small"].as_bool().unwrap_or(false),
                         known_mismatch: v["known_mismatch"].as_str().map(String::from),
                         engine: Engine::Python,
+                        baseline: false,
                     });
                     seen.push(tier);
                 }
@@ -272,10 +273,39 @@ impl Session {
                 small: task.small_rust.contains(name),
                 known_mismatch: None,
                 engine: Engine::Rust(run.clone()),
+                baseline: false,
             });
         }
         variants.sort_by_key(|v| v.tier);
         (variants, error)
+    }
+
+    /// The task's Python baselines (plain loops without the rule, the `BASELINES` of its
+    /// Python package), as variants whose `baseline` is set; none when Python is unavailable.
+    pub fn python_baselines(&mut self, task: &Task) -> Vec<Variant> {
+        let Ok(reply) = self.worker().and_then(|w| {
+            w.request(
+                serde_json::json!({"op": "variants", "task": task.name}),
+                Duration::from_secs(60),
+            )
+        }) else {
+            return Vec::new();
+        };
+        reply["variants"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|v| v["tier"] == "baseline")
+            .map(|v| Variant {
+                tier: Tier::Pure,
+                name: v["variant"].as_str().unwrap_or("?").to_string(),
+                pick: false,
+                small: false,
+                known_mismatch: None,
+                engine: Engine::Python,
+                baseline: true,
+            })
+            .collect()
     }
 
     /// Runs a variant once (the gate): returns its wall time for the call and its summary.
@@ -299,7 +329,11 @@ impl Session {
                 self.prepared = None;
                 let out = self.worker()?.prepare(
                     task.name,
-                    v.tier.as_str(),
+                    if v.baseline {
+                        "baseline"
+                    } else {
+                        v.tier.as_str()
+                    },
                     &v.name,
                     &input.path,
                     &input.params,

@@ -126,11 +126,19 @@ pub struct Variant {
     /// it agrees.
     pub known_mismatch: Option<String>,
     pub engine: Engine,
+    /// Not a tier but a reference point timed like one (a Python plain loop without the
+    /// task's rule, from the task's `BASELINES`): never verified against the expected summary
+    /// (its own checksum must only stay the same from call to call), recorded as tier
+    /// `baseline`; `tier` is then only where it sorts.
+    pub baseline: bool,
 }
 
 impl Variant {
     /// `tier/variant`, the name used in criterion ids, filters and reports.
     pub fn id(&self) -> String {
+        if self.baseline {
+            return format!("baseline/{}", self.name);
+        }
         format!("{}/{}", self.tier, self.name)
     }
 

@@ -76,6 +76,7 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
     let settings = Settings::new(&args);
     let mut session = Session::new();
     let (variants, python_error) = session.variants(&task);
+    let py_baselines = session.python_baselines(&task);
     if let Some(e) = python_error {
         eprintln!("gluebench: {name}: the Python tiers cannot run: {e}");
     }
@@ -98,6 +99,13 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
                     what: What::Baseline(baseline, *run),
                 });
             }
+            for v in &py_baselines {
+                plan.push(Job {
+                    regime,
+                    dataset: regime.dataset.clone(),
+                    what: What::Variant(v),
+                });
+            }
         }
         for v in &variants {
             let measured = match &task.fixture {
@@ -105,7 +113,7 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
                     (v.pick || settings.mode != bench::Mode::Quick)
                         && (f.measured)(&regime.dataset, v.tier, &v.name, settings.mode)
                 }
-                None => settings.mode.times(index, regime, v.pick),
+                None => settings.mode.times(index, regime, v.pick, v.small),
             };
             if let Some(dataset) = regime.dataset_for(v).filter(|_| measured) {
                 plan.push(Job {
@@ -190,12 +198,28 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
                 };
                 // The gate: a variant whose output is wrong (or that fails) is reported,
                 // never timed.
+                // A baseline applies no rule: its own first summary (a checksum) is what every
+                // timed call must repeat.
                 let gate = session
                     .run_once(&task, v, input)
-                    .and_then(|(secs, summary)| v.verify(&expected, &summary).map(|_| secs));
-                let m = measured(job, &id, units, processed, Some(&expected), since);
-                let secs = match gate {
-                    Ok(secs) => secs,
+                    .and_then(|(secs, summary)| {
+                        if v.baseline {
+                            Ok((secs, summary))
+                        } else {
+                            v.verify(&expected, &summary)
+                                .map(|_| (secs, expected.clone()))
+                        }
+                    });
+                let m = measured(
+                    job,
+                    &id,
+                    units,
+                    processed,
+                    (!v.baseline).then_some(&expected),
+                    since,
+                );
+                let (secs, expected) = match gate {
+                    Ok(gated) => gated,
                     Err(e) => {
                         eprintln!("gluebench: {name}/{id}/{}: not timed: {e}", job.dataset);
                         let kind = if e.kind == "differs" || e.kind == "mismatch" {

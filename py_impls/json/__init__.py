@@ -228,6 +228,13 @@ cdxj = types.SimpleNamespace(load=_load, summarize=_summarize_cdxj, VARIANTS={
         ("dicts", "pyo3:cdxj_dicts", {}),
     ],
 })
+# Not tiers: plain loops without the rule, timed as rows of tier `baseline` (baseline.py).
+cdxj.BASELINES = [
+    ("plain-py-msgspec-struct", "baseline:cdxj_msgspec", {}),
+    ("plain-py-simdjson", "baseline:cdxj_simdjson", {}),
+    ("plain-py-orjson", "baseline:cdxj_orjson", {}),
+    ("plain-py-json.loads", "baseline:cdxj_json", {}),
+]
 
 wat = types.SimpleNamespace(load=_load, summarize=_summarize_wat, VARIANTS={
     "pure": [("recursive-descent", "pure:wat", {"small": True})],

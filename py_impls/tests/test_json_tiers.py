@@ -132,3 +132,16 @@ def test_summaries_are_the_documented_shape():
     assert (s["lines"], s["selected"], s["length_sum"]) == (8, 4, 400)
     w = task.wat.summarize(WAT_EXPECTED)
     assert (w["documents"], w["links"], w["servers"]) == (6, 6, 3)
+
+
+@pytest.mark.parametrize("target", [pytest.param(t, id=n) for n, t, _ in task.cdxj.BASELINES])
+def test_plain_loops_agree_and_skip_what_does_not_parse(target):
+    """The cdxj baselines (no rule): the same checksum as a hand count, bad lines skipped."""
+    data = (
+        b'com,example)/ 20240101 {"url": "http://example.com/", "offset": "10", "length": "5", "status": "404"}\n'
+        b"bad line\n"
+        b'com,example)/a 20240101 {"url": "http://example.com/a", "offset": "100", "length": "7"}\n'
+        b'com,x)/ 1 {"url": "u"}\n'
+        b'com,y)/ 1 {"url": "u", "offset": "1", "length"\n'
+    )
+    assert load(target)(data) == (19 + 10 + 5) + (20 + 100 + 7)
