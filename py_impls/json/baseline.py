@@ -25,27 +25,32 @@ def _checksum(url, offset, length):
     return len(url) + int(offset) + int(length)
 
 
-def _dict_loop(loads, parts):
-    """The loop of the dict parsers: each part parsed, three keys read."""
+def cdxj_json(data):
+    """The buffer decoded once, then ``json.loads`` per line on ``str``, dict access."""
     total = 0
-    for text in parts:
+    for line in data.decode("utf-8", "replace").split("\n"):
+        at = line.find("{")
+        if at < 0:
+            continue
+        text = line[at:]
         try:
-            d = loads(text)
+            d = json.loads(text)
             total += _checksum(d["url"], d["offset"], d["length"])
         except (ValueError, KeyError, TypeError):
             continue
     return total
 
 
-def cdxj_json(data):
-    """The buffer decoded once, then ``json.loads`` per line on ``str``, dict access."""
-    lines = data.decode("utf-8", "replace").split("\n")
-    return _dict_loop(json.loads, (line[line.find("{"):] for line in lines if "{" in line))
-
-
 def cdxj_orjson(data):
-    """``orjson.loads`` per line on ``bytes``, dict access."""
-    return _dict_loop(orjson.loads, _json_parts(data))
+    """``orjson.loads`` per line, dict access."""
+    total = 0
+    for text in _json_parts(data):
+        try:
+            d = orjson.loads(text)
+            total += _checksum(d["url"], d["offset"], d["length"])
+        except (ValueError, KeyError, TypeError):
+            continue
+    return total
 
 
 class Line(msgspec.Struct):
