@@ -6,7 +6,7 @@
 mod common;
 
 use common::{assert_every_tier, assert_no_failures, scratch};
-use gluebench::check::{self, Options, Status};
+use gluebench::check::{self, Status};
 use gluebench::serve::{Server, ServerConfig};
 use gluebench::session::{Input, Session};
 use gluebench::tasks;
@@ -157,16 +157,7 @@ fn a_users_own_warc_file_and_index() {
         .collect();
     let own_index = dir.join("mine.cdxj");
     std::fs::write(&own_index, lines).unwrap();
-    let report = check::run(&Options {
-        task: "fetch".into(),
-        input: Some(own),
-        index: Some(own_index),
-        dataset: Some("lat0-c4".into()),
-        tiers: vec![],
-        full: true,
-        expected: None,
-    })
-    .expect("check runs");
+    let report = common::check_regime_on("fetch", "lat0-c4", Some((own, own_index)));
     assert_eq!(report.expected.as_ref().unwrap()["ranges"], 30);
     assert_every_tier(&report, "own files");
     assert_no_failures(&report, "own files");

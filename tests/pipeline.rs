@@ -6,7 +6,7 @@
 mod common;
 
 use common::{assert_every_tier, assert_no_failures};
-use gluebench::check::{self, Options, Status};
+use gluebench::check::{self, Status};
 
 fn check_regime(regime: &str) -> check::Report {
     common::check_regime("pipeline", regime)
@@ -86,16 +86,7 @@ fn a_users_own_warc_file_and_index() {
     let lines: String = text.lines().take(40).map(|l| format!("{l}\n")).collect();
     let own_index = dir.join("mine.cdxj");
     std::fs::write(&own_index, &lines).unwrap();
-    let report = check::run(&Options {
-        task: "pipeline".into(),
-        input: Some(own),
-        index: Some(own_index),
-        dataset: Some("lat0-c4".into()),
-        tiers: vec![],
-        full: true,
-        expected: None,
-    })
-    .expect("check runs");
+    let report = common::check_regime_on("pipeline", "lat0-c4", Some((own, own_index)));
     let expected = report.expected.as_ref().expect("the reference runs");
     let selected = lines
         .lines()

@@ -20,14 +20,21 @@ class _Unusual(Exception):
     pass
 
 
+# What makes the walk give up and hand the input to the line-by-line loop.
+UNUSUAL = (_Unusual, UnicodeDecodeError, ValueError, StopIteration, RecursionError)
+
+
 def cdxj(data):
     try:
-        return _cdxj(data.decode("utf-8"))
-    except (_Unusual, UnicodeDecodeError, ValueError, StopIteration, RecursionError):
+        return walk(data.decode("utf-8"), selected)
+    except UNUSUAL:
         return cdxj_by_line(data, json.loads)
 
 
-def _cdxj(text):
+def walk(text, select):
+    """The whole-buffer walk: ``(lines, [select(record, line) for each line, if truthy])``,
+    or one of ``UNUSUAL`` for input not of the usual shape (the pipeline's index stage runs
+    it with its own rule)."""
     find, scan = text.find, _scan
     lines, records, pos, number, end = 0, [], 0, 0, len(text)
     while pos < end:
@@ -42,7 +49,7 @@ def _cdxj(text):
             record, stop = scan(text, start)
             if stop > eol or text[stop:eol] not in ("", "\r"):
                 raise _Unusual
-            found = selected(record, number)
+            found = select(record, number)
             if found:
                 records.append(found)
         pos = eol + 1

@@ -260,6 +260,21 @@ class StageResult(types.SimpleNamespace):
     """What a stage variant returns: its ``stage`` name, its ``output`` and the ``job``."""
 
 
+def job_variants(select, count_records, fetch, gunzip, emoji):
+    """A tier's ``pipeline`` (``select`` the index, ``count_records(job, records)``, add up per
+    language), its ``pipeline_2cores`` and its four stage variants (:func:`stage_variants`).
+    ``select`` and ``count_records`` are the tier's module-level functions: the two-core
+    variant sends them to its worker processes by reference."""
+    def pipeline(job):
+        records = select(job.index)
+        return aggregate(records, count_records(job, records))
+
+    def pipeline_2cores(job):
+        return two_cores(job, select, count_records)
+
+    return (pipeline, pipeline_2cores, *stage_variants(select, fetch, gunzip, emoji))
+
+
 def stage_variants(select, fetch, gunzip, emoji):
     """The four stage variants of a tier, from its stage functions: ``select(index)``,
     ``fetch(plan)`` (the fetch task's signature), ``gunzip(members)``, ``emoji(blocks)``."""

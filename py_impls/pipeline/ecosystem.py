@@ -23,8 +23,8 @@ from py_impls.decompress import GzipError
 from py_impls.emoji.ecosystem import count
 from py_impls.fetch.ecosystem import fetch_pycurl as fetch
 
-from . import (aggregate, at_record, each_block, plan_for, select_lines, select_record,
-               stage_variants, two_cores)
+from . import (aggregate, at_record, each_block, job_variants, plan_for, select_lines,
+               select_record)
 
 
 def select(index):
@@ -81,18 +81,11 @@ def count_records(job, records, read=read_warc):
     return emoji(read(fetch(plan_for(job, records))))
 
 
-def pipeline(job):
-    records = select(job.index)
-    return aggregate(records, count_records(job, records))
+(pipeline, pipeline_2cores,
+ stage_index, stage_fetch, stage_gunzip, stage_emoji) = job_variants(select, count_records,
+                                                                     fetch, read_warc, emoji)
 
 
 def pipeline_warcio(job):
     records = select(job.index)
     return aggregate(records, count_records(job, records, read_warcio))
-
-
-def pipeline_2cores(job):
-    return two_cores(job, select, count_records)
-
-
-stage_index, stage_fetch, stage_gunzip, stage_emoji = stage_variants(select, fetch, read_warc, emoji)

@@ -12,43 +12,16 @@ import json
 from py_impls.decompress.hotpath import decompress
 from py_impls.emoji.hotpath import count
 from py_impls.fetch.hotpath import fetch
+from py_impls.json.hotpath import UNUSUAL, walk
 
-from . import (aggregate, each_block, each_member, plan_for, select_lines, select_record,
-               stage_variants, two_cores)
-
-_scan = json.JSONDecoder().scan_once
-
-
-class _Unusual(Exception):
-    pass
+from . import each_block, each_member, job_variants, plan_for, select_lines, select_record
 
 
 def select(index):
     try:
-        return _select(index.decode("utf-8"))
-    except (_Unusual, UnicodeDecodeError, ValueError, StopIteration, RecursionError):
+        return walk(index.decode("utf-8"), select_record)[1]
+    except UNUSUAL:
         return select_lines(index, json.loads)
-
-
-def _select(text):
-    find, scan = text.find, _scan
-    records, pos, number, end = [], 0, 0, len(text)
-    while pos < end:
-        eol = find("\n", pos)
-        eol = end if eol < 0 else eol
-        number += 1
-        if eol > pos and text[pos:eol] != "\r":
-            start = find(" ", find(" ", pos) + 1) + 1
-            if not 0 < start < eol or text[start] != "{":
-                raise _Unusual
-            fields, stop = scan(text, start)
-            if stop > eol or text[stop:eol] not in ("", "\r"):
-                raise _Unusual
-            record = select_record(fields, number)
-            if record:
-                records.append(record)
-        pos = eol + 1
-    return records
 
 
 gunzip = each_member(decompress)
@@ -60,13 +33,6 @@ def count_records(job, records):
     return emoji(gunzip(fetch(plan_for(job, records))))
 
 
-def pipeline(job):
-    records = select(job.index)
-    return aggregate(records, count_records(job, records))
-
-
-def pipeline_2cores(job):
-    return two_cores(job, select, count_records)
-
-
-stage_index, stage_fetch, stage_gunzip, stage_emoji = stage_variants(select, fetch, gunzip, emoji)
+(pipeline, pipeline_2cores,
+ stage_index, stage_fetch, stage_gunzip, stage_emoji) = job_variants(select, count_records,
+                                                                     fetch, gunzip, emoji)

@@ -10,7 +10,7 @@ from py_impls.emoji.pure import count
 from py_impls.fetch.pure import fetch
 from py_impls.json.pure import loads
 
-from . import aggregate, each_block, each_member, plan_for, select_lines, stage_variants, two_cores
+from . import each_block, each_member, job_variants, plan_for, select_lines
 
 
 def select(index):
@@ -26,13 +26,6 @@ def count_records(job, records):
     return emoji(gunzip(fetch(plan_for(job, records))))
 
 
-def pipeline(job):
-    records = select(job.index)
-    return aggregate(records, count_records(job, records))
-
-
-def pipeline_2cores(job):
-    return two_cores(job, select, count_records)
-
-
-stage_index, stage_fetch, stage_gunzip, stage_emoji = stage_variants(select, fetch, gunzip, emoji)
+(pipeline, pipeline_2cores,
+ stage_index, stage_fetch, stage_gunzip, stage_emoji) = job_variants(select, count_records,
+                                                                     fetch, gunzip, emoji)

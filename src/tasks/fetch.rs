@@ -388,18 +388,49 @@ pub fn served_file(
     Ok(name_of(&ds.path))
 }
 
+/// A CDXJ index and the WARC file its lines are ranges of, as `load` (fetch's and the
+/// pipeline's) is given them: `path` alone is a generated index whose filenames name generated
+/// segments; with `index`, `path` is the user's WARC file.
+pub struct IndexInput<'a> {
+    pub index: &'a Path,
+    /// The user's WARC file (`None`: the index names generated segments).
+    pub file: Option<&'a Path>,
+    /// The index's bytes.
+    pub text: Vec<u8>,
+    /// The served directory, once known: the user's file's (see [`served_file`]).
+    pub root: Option<PathBuf>,
+}
+
+/// Sorts out `load`'s arguments and reads the index.
+pub fn read_index<'a>(
+    path: &'a Path,
+    index: Option<&'a Path>,
+) -> Result<IndexInput<'a>, TaskError> {
+    let (index, file) = match index {
+        Some(index) => (index, Some(path)),
+        None => (path, None),
+    };
+    let text = std::fs::read(index)
+        .map_err(|e| TaskError::new("io", format!("cannot read {}: {e}", index.display())))?;
+    Ok(IndexInput {
+        index,
+        file,
+        text,
+        root: file.and_then(Path::parent).map(Path::to_path_buf),
+    })
+}
+
 /// The ranges of a CDXJ index: the first [`RANGES`] lines. Without `index`, `path` is a
 /// generated index whose filenames name generated segments; with it, `path` is the WARC file
 /// and every index line a range of it.
 pub fn load(path: &Path, index: Option<&Path>) -> Result<Loaded, TaskError> {
-    let (index_path, file) = match index {
-        Some(index) => (index, Some(path)),
-        None => (path, None),
-    };
-    let text = std::fs::read(index_path)
-        .map_err(|e| TaskError::new("io", format!("cannot read {}: {e}", index_path.display())))?;
+    let IndexInput {
+        index: index_path,
+        file,
+        text,
+        mut root,
+    } = read_index(path, index)?;
     let mut ranges = Vec::new();
-    let mut root = file.and_then(Path::parent).map(Path::to_path_buf);
     for (number, line) in text.split(|&b| b == b'\n').enumerate() {
         if ranges.len() == RANGES {
             break;

@@ -229,13 +229,12 @@ pub fn summary((records, by_language): &pipe::Summary) -> Summary {
 /// The index with every `filename` rewritten to the file the server serves: a generated
 /// segment's cache file, or (with `index`) `path`'s own name.
 pub fn load(path: &Path, index: Option<&Path>) -> Result<Loaded, TaskError> {
-    let (index_path, file) = match index {
-        Some(index) => (index, Some(path)),
-        None => (path, None),
-    };
-    let text = std::fs::read(index_path)
-        .map_err(|e| TaskError::new("io", format!("cannot read {}: {e}", index_path.display())))?;
-    let mut root = file.and_then(Path::parent).map(Path::to_path_buf);
+    let fetch::IndexInput {
+        file,
+        text,
+        mut root,
+        ..
+    } = fetch::read_index(path, index)?;
     let mut out = String::with_capacity(text.len());
     for line in String::from_utf8_lossy(&text).lines() {
         // A line's JSON keeps its bytes; only the filename's value is replaced.

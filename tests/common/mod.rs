@@ -113,10 +113,21 @@ pub fn assert_same_error_everywhere<'r>(
 
 /// `check` of every tier of a task with a fixture, on one of its regimes (e.g. `lat0-c4-small`).
 pub fn check_regime(task: &str, regime: &str) -> gluebench::check::Report {
+    check_regime_on(task, regime, None)
+}
+
+/// [`check_regime`] on the user's own files: `(WARC file, CDXJ index)`, as `check --input
+/// FILE --index INDEX --dataset REGIME` runs it.
+pub fn check_regime_on(
+    task: &str,
+    regime: &str,
+    files: Option<(PathBuf, PathBuf)>,
+) -> gluebench::check::Report {
+    let (input, index) = files.unzip();
     gluebench::check::run(&gluebench::check::Options {
         task: task.into(),
-        input: None,
-        index: None,
+        input,
+        index,
         dataset: Some(regime.into()),
         tiers: vec![],
         full: true,
