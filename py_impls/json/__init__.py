@@ -38,11 +38,11 @@ An empty input is not an error: zero lines.
 
 Outside the rule, and documented rather than hidden (measured): duplicate keys in
 one object (the stdlib, orjson, msgspec and serde_json's ``Value`` keep the last
-value, pysimdjson's lazy lookup finds the first, serde's typed structs reject the
-line); JSON numbers beyond 64-bit or double range and lone surrogate escapes such
-as ``"\\ud800"`` (the stdlib accepts them, and so do serde's typed structs, which
-skip fields the task does not read; orjson, msgspec, pysimdjson and serde_json's
-``Value`` reject them).
+value, pysimdjson's lazy lookup and sonic-rs's ``Value`` find the first, serde's
+typed structs reject the line); JSON numbers beyond 64-bit or double range and lone
+surrogate escapes such as ``"\\ud800"`` (the stdlib accepts them, and so do serde's
+typed structs, which skip fields the task does not read; orjson, msgspec,
+pysimdjson, serde_json's ``Value`` and sonic-rs's ``Value`` reject them).
 """
 
 import hashlib
@@ -80,6 +80,33 @@ def text_lines(data):
         except UnicodeDecodeError as e:
             raise JsonTaskError("invalid-utf8", number, str(e)) from None
         yield number, line
+
+
+def pieces(data, size=1 << 18):
+    """``data`` in pieces of about ``size`` bytes, each ending at a line end.
+
+    ``data.split(b"\\n")`` over a whole 16 MB file puts every line in fresh memory, and the
+    page faults cost as much as the parsing (measured: splitting in 256 KiB pieces is twice
+    as fast); the lines of a piece reuse the memory freed by the piece before.
+    """
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start + size)
+        end = len(data) if end < 0 else end + 1
+        yield data[start:end]
+        start = end
+
+
+def check_utf8(data):
+    """Raises ``UnicodeDecodeError`` (a ``ValueError``) unless ``data`` is UTF-8: the fast
+    paths validate up front, since a parser only checks the bytes it reads.
+
+    In pieces: one character beyond U+FFFF makes a whole-buffer ``str`` four bytes per
+    character (measured on wat-16m: 48 ms for the whole buffer, 9 ms in pieces).
+    """
+    if not data.isascii():
+        for piece in pieces(data):
+            piece.decode("utf-8")
 
 
 def json_part(line, number):
@@ -219,8 +246,8 @@ cdxj = types.SimpleNamespace(load=_load, summarize=_summarize_cdxj, VARIANTS={
     "naive": [("json.loads-per-line", "naive:cdxj", {})],
     "hotpath": [("scan_once", "hotpath:cdxj", {})],
     "ecosystem": [
-        ("simdjson", "ecosystem:cdxj_simdjson", {}),
         ("msgspec-struct", "ecosystem:cdxj", {}),
+        ("simdjson", "ecosystem:cdxj_simdjson", {}),
         ("orjson", "ecosystem:cdxj_orjson", {}),
     ],
     "pyo3": [

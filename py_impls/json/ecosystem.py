@@ -7,25 +7,32 @@ tree follows only the path the aggregate needs. pysimdjson parses lazily and
 orjson builds full dicts, both line by line. Like the hotpath tier, the fast
 paths take the usual shape of input and hand anything else to the package's
 line-by-line loop with ``json.loads``, which returns the same result or names
-the first bad line. The buffer is validated as UTF-8 up front, since a parser
-only checks the bytes it reads.
+the first bad line. The buffer is validated as UTF-8 up front (``check_utf8``),
+since a parser only checks the bytes it reads.
 """
 import json
+from itertools import repeat
+from typing import Annotated
 
 import msgspec
 import orjson
 import simdjson
 
-from . import cdxj_by_line, selected, wat_by_line, wat_counts
+from . import cdxj_by_line, check_utf8, pieces, selected, wat_by_line, wat_counts
+
+# The usual record, typed: msgspec checks in C what the rule asks of a selected record
+# (three strings present, offset and length short enough for any int), and rejects more
+# than the rule does (a null or a number anywhere in these five fields); such input takes
+# the line-by-line path. gc=False: a Struct of strings cannot be part of a cycle.
+Digits = Annotated[str, msgspec.Meta(min_length=1, max_length=18)]
 
 
-class CdxRecord(msgspec.Struct):
-    # `object`, not `str`: an unselected record may hold anything in these fields.
-    status: object = None
-    mime: object = None
-    filename: object = None
-    offset: object = None
-    length: object = None
+class CdxRecord(msgspec.Struct, gc=False):
+    status: str
+    mime: str
+    filename: str
+    offset: Digits
+    length: Digits
 
 
 _cdx_record = msgspec.json.Decoder(CdxRecord).decode
@@ -33,20 +40,28 @@ _cdx_record = msgspec.json.Decoder(CdxRecord).decode
 
 def cdxj(data):
     try:
-        data.decode("utf-8")
+        check_utf8(data)
         lines, records = 0, []
-        for number, line in enumerate(data.split(b"\n"), 1):
-            if line in (b"", b"\r"):
-                continue
-            lines += 1
-            r = _cdx_record(line[line.index(b" ", line.index(b" ") + 1) + 1:])
-            if r.status == "200" and r.mime == "text/html":
-                fields = {"status": "200", "mime": "text/html", "filename": r.filename,
-                          "offset": r.offset, "length": r.length}
-                records.append(selected(fields, number))
+        for piece in pieces(data):
+            parsed = [_cdx_record(line[line.index(b" ", line.index(b" ") + 1) + 1:])
+                      for line in piece.split(b"\n") if line not in (b"", b"\r")]
+            lines += len(parsed)
+            chosen = [r for r in parsed if r.status == "200" and r.mime == "text/html"]
+            offsets, lengths = [r.offset for r in chosen], [r.length for r in chosen]
+            if not (_digits(offsets) and _digits(lengths)):
+                raise ValueError("an offset or length that is not all digits")
+            records += zip([r.filename for r in chosen], map(int, offsets), map(int, lengths),
+                           repeat("200"))
         return lines, records
     except (ValueError, msgspec.MsgspecError):
         return cdxj_by_line(data, json.loads)
+
+
+def _digits(values):
+    """Whether every string is ASCII digits (the Struct has checked that none is empty):
+    two C calls over the joined strings instead of a Python loop."""
+    joined = "".join(values)
+    return not joined or (joined.isascii() and joined.isdigit())
 
 
 def cdxj_orjson(data):
@@ -58,7 +73,7 @@ def cdxj_simdjson(data):
     # document alive in its traceback, and a parser refuses to parse while one exists.
     parse = simdjson.Parser().parse
     try:
-        data.decode("utf-8")
+        check_utf8(data)
         lines, records = 0, []
         for number, line in enumerate(data.split(b"\n"), 1):
             if line in (b"", b"\r"):
@@ -101,7 +116,7 @@ _wat_document = msgspec.json.Decoder(WatDocument).decode
 
 def wat(data):
     try:
-        data.decode("utf-8")
+        check_utf8(data)
         documents = links = 0
         servers = set()
         for line in data.split(b"\n"):
@@ -138,7 +153,7 @@ def wat_orjson(data):
 def _per_line(data, loads, cdxj):
     """orjson: dicts line by line, with the task's shared rules on each."""
     try:
-        data.decode("utf-8")
+        check_utf8(data)
         count, records, links, servers = 0, [], 0, set()
         for number, line in enumerate(data.split(b"\n"), 1):
             if line in (b"", b"\r"):

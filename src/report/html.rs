@@ -41,6 +41,7 @@ pub fn page(store: &Store, baseline: Option<&Store>, opts: &Options, generated: 
             headline(&data),
         ),
         ("tasks", "Tasks", super::tasks::section(&data)),
+        ("goals", "Speed goals", super::goals::section(&data)),
         ("glue", "Glue costs", super::glue::section(&data)),
         ("io", "I/O: fetch and pipeline", super::io::section(&data)),
         (

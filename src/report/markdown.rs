@@ -142,6 +142,8 @@ pub fn render(store: &Store, baseline: Option<&Store>, opts: &Options, generated
             }
         }
     }
+    m += "\n### Speed goals\n";
+    m += &html_to_md(&super::goals::section(&data));
     // fetch and pipeline: the report's I/O section (its grid, clients, goals and Amdahl
     // tables), the same HTML turned into Markdown.
     if data

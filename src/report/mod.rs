@@ -12,6 +12,7 @@ pub mod charts;
 pub mod compare;
 pub mod fit;
 pub mod glue;
+pub mod goals;
 pub mod html;
 pub mod io;
 pub mod markdown;

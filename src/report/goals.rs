@@ -1,0 +1,197 @@
+//! The performance issue's speed goals for the compute tasks, measured in this run: each goal
+//! is a ratio between two rows of the same run and the same regime, met or not. (fetch's goals
+//! are in the I/O section, next to its grid.)
+
+use super::{esc, num, tp, Data};
+use crate::results::Row;
+use std::fmt::Write;
+
+/// One goal: what it asks, the ratio and the two rows it compares (if both were measured).
+pub struct Goal {
+    pub goal: String,
+    pub at_least: f64,
+    pub measured: Option<(f64, String)>,
+}
+
+impl Goal {
+    pub fn met(&self) -> Option<bool> {
+        self.measured.as_ref().map(|m| m.0 >= self.at_least)
+    }
+}
+
+/// The emoji regimes the pyo3 goal covers: the main regime, social text, English text.
+const EMOJI_REGIMES: [&str; 3] = ["wet-16m", "wet-16m-emoji", "wet-16m-en"];
+
+pub fn evaluate(data: &Data) -> Vec<Goal> {
+    let mut goals = Vec::new();
+    let mut ratio = |goal: String, at_least: f64, a: Option<&Row>, b: Option<&Row>| {
+        let measured = a.zip(b).filter(|(a, b)| tp(a) > 0.0 && tp(b) > 0.0);
+        goals.push(Goal {
+            goal,
+            at_least,
+            measured: measured.map(|(a, b)| {
+                let unit = if a.unit == "input bytes" {
+                    "MB/s"
+                } else {
+                    "M/s"
+                };
+                let rows = format!(
+                    "{} vs {} {unit}, {} vs {}",
+                    num(tp(a)),
+                    num(tp(b)),
+                    a.id(),
+                    b.id()
+                );
+                (tp(a) / tp(b), rows)
+            }),
+        });
+    };
+    let json = |workload: &str| {
+        data.default_regime("json", workload)
+            .unwrap_or_else(|| format!("{workload}-16m"))
+    };
+    let (cdxj, wat) = (json("cdxj"), json("wat"));
+    let fastest_plain_rust = data
+        .plain("json", "cdxj")
+        .filter(|r| r.regime == cdxj && r.tier == "baseline" && r.is_measured())
+        .filter(|r| r.variant.starts_with("plain-") && !r.variant.starts_with("plain-py-"))
+        .max_by(|a, b| tp(a).total_cmp(&tp(b)));
+    ratio(
+        format!("json/cdxj ({cdxj}): rust ≥ 0.95× the fastest plain Rust loop"),
+        0.95,
+        data.pick("json", "cdxj", &cdxj, "rust"),
+        fastest_plain_rust,
+    );
+    ratio(
+        format!("json/cdxj ({cdxj}): ecosystem ≥ 0.8× the plain msgspec loop"),
+        0.8,
+        data.pick("json", "cdxj", &cdxj, "ecosystem"),
+        data.variant("json", "cdxj", &cdxj, "baseline/plain-py-msgspec-struct"),
+    );
+    for (tier, at_least) in [("rust", 10.0), ("ecosystem", 2.5)] {
+        ratio(
+            format!("json/wat ({wat}): {tier} ≥ {at_least}× hotpath"),
+            at_least,
+            data.pick("json", "wat", &wat, tier),
+            data.pick("json", "wat", &wat, "hotpath"),
+        );
+    }
+    for regime in EMOJI_REGIMES {
+        ratio(
+            format!("emoji ({regime}): pyo3 ≥ 0.97× rust"),
+            0.97,
+            data.pick("emoji", "emoji", regime, "pyo3"),
+            data.pick("emoji", "emoji", regime, "rust"),
+        );
+    }
+    ratio(
+        "emoji (wet-16m-en, English text): rust ≥ 1.0× std::str::from_utf8".into(),
+        1.0,
+        data.pick("emoji", "emoji", "wet-16m-en", "rust"),
+        data.variant("emoji", "emoji", "wet-16m-en", "baseline/std-from-utf8"),
+    );
+    goals
+}
+
+/// The goals as an HTML table (also spliced into the README as Markdown).
+pub fn section(data: &Data) -> String {
+    let mut h = String::from(
+        "<p>The performance issue's speed goals for the compute tasks, each a ratio of two rows \
+         of this run in the same regime (run-to-run noise on this machine is about ±10–25%: \
+         a goal is met robustly only in repeated runs).</p>\
+         <table><tr><th>goal</th><th>measured</th><th>rows</th><th></th></tr>\n",
+    );
+    for g in evaluate(data) {
+        let (ratio, rows) = match &g.measured {
+            Some((x, rows)) => (format!("{}×", num(*x)), esc(rows)),
+            None => ("not measured".into(), "–".into()),
+        };
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{ratio}</td><td>{rows}</td><td>{}</td></tr>",
+            esc(&g.goal),
+            match g.met() {
+                Some(true) => "<span class=\"ok\">met</span>",
+                Some(false) => "<span class=\"bad\">not met</span>",
+                None => "–",
+            }
+        );
+    }
+    h += "</table>\n";
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::test_row;
+    use crate::results::Store;
+
+    fn row(group: &str, regime: &str, tier: &str, variant: &str, mbps: f64) -> Row {
+        let mut r = test_row(group, tier, variant, mbps);
+        r.regime = regime.into();
+        r.dataset = regime.into();
+        r.pick = tier != "baseline";
+        r
+    }
+
+    #[test]
+    fn goals_are_ratios_of_rows_of_the_same_regime() {
+        let mut store = Store::new();
+        for r in [
+            row("json/cdxj", "cdxj-16m", "rust", "serde-typed", 900.0),
+            row(
+                "json/cdxj",
+                "cdxj-16m",
+                "baseline",
+                "plain-serde-typed",
+                1000.0,
+            ),
+            row(
+                "json/cdxj",
+                "cdxj-16m",
+                "baseline",
+                "plain-sonic-typed",
+                800.0,
+            ),
+            row(
+                "json/cdxj",
+                "cdxj-16m",
+                "baseline",
+                "plain-py-msgspec-struct",
+                5000.0,
+            ),
+            row(
+                "json/cdxj",
+                "cdxj-16m",
+                "ecosystem",
+                "msgspec-struct",
+                300.0,
+            ),
+            row("emoji", "wet-16m-en", "rust", "scanner", 20000.0),
+            row("emoji", "wet-16m-en", "pyo3", "scanner-bytes", 19800.0),
+            row("emoji", "wet-16m-en", "baseline", "std-from-utf8", 19000.0),
+        ] {
+            store.upsert(r);
+        }
+        let goals = evaluate(&Data::new(&store));
+        let find = |text: &str| goals.iter().find(|g| g.goal.contains(text)).unwrap();
+        // The fastest plain Rust loop, not a Python one: 900 / 1000.
+        let rust = find("fastest plain Rust loop");
+        assert_eq!(
+            (rust.measured.as_ref().unwrap().0, rust.met()),
+            (0.9, Some(false))
+        );
+        assert_eq!(find("plain msgspec").met(), Some(false));
+        assert_eq!(find("(wet-16m-en): pyo3").met(), Some(true));
+        assert_eq!(find("from_utf8").met(), Some(true));
+        // Missing rows: not measured, neither met nor missed.
+        assert_eq!(find("json/wat").met(), None);
+        assert_eq!(find("emoji (wet-16m-emoji)").met(), None);
+        let html = section(&Data::new(&store));
+        assert!(
+            html.contains("0.900×") && html.contains("not measured"),
+            "{html}"
+        );
+    }
+}
