@@ -757,7 +757,12 @@ impl Recorder {
                 "tier", "variant", "dataset", header, "±%", "ratio"
             ));
             for r in rows {
-                let name = format!("{}{}", r.variant, if r.pick { " *" } else { "" });
+                let name = format!(
+                    "{}{}{}",
+                    r.variant,
+                    if r.interpreter.is_empty() { "" } else { "@" },
+                    r.interpreter
+                ) + if r.pick { " *" } else { "" };
                 match r.throughput {
                     Some(s) => {
                         let ci = match (r.median_lo_ns, r.median_hi_ns, r.median_ns) {

@@ -69,7 +69,12 @@ fn bootstrap() -> Result<PythonEnv, String> {
         let version = check_interpreter(&base)?;
         make_venv(&base, &version, &venv, "[1/4]")?;
     }
-    let pyo3_error = install(root, &venv, "[2/4]", "[3/4]", true)?;
+    // The default venv's interpreter passed check_interpreter when it was made.
+    let found = Found {
+        version: format!("{}.{}", PYTHON_MIN.0, PYTHON_MIN.1),
+        implementation: String::new(),
+    };
+    let pyo3_error = install(root, &venv, "[2/4]", "[3/4]", true, &found)?;
     let stamps = venv.join("gluebench");
     let lockfile = root.join("py_impls/requirements.lock");
     let set_inputs = hash_files(&[lockfile, root.join("py_impls/emoji/rgi.py")])?;
@@ -133,6 +138,7 @@ fn install(
     step2: &str,
     step3: &str,
     strict: bool,
+    found: &Found,
 ) -> Result<Option<String>, String> {
     let (python, stamps, shown) = (venv.join("bin/python"), venv.join("gluebench"), shown(venv));
     fs::create_dir_all(&stamps).map_err(|e| e.to_string())?;
@@ -165,7 +171,7 @@ fn install(
                 .collect();
             if !failed.is_empty() {
                 progress(&format!(
-                    "{shown}: no wheel of {} for this interpreter; the tiers that import them are reported unavailable (delete {shown} to retry)",
+                    "{shown}: no installable wheel of {} for this interpreter (none built for it, or it needs a newer Python); the tiers that import them are reported unavailable (delete {shown} to retry)",
                     failed.join(", ")
                 ));
             }
@@ -175,6 +181,22 @@ fn install(
         let _ = fs::remove_file(stamps.join("pyo3_module"));
     }
 
+    let parts: Vec<u32> = found
+        .version
+        .split('.')
+        .filter_map(|p| p.parse().ok())
+        .collect();
+    if parts[..] < [PYTHON_MIN.0, PYTHON_MIN.1][..] {
+        let why = format!(
+            "PyO3 (of pyo3_impls) needs Python {}.{}+, and {} is {}",
+            PYTHON_MIN.0,
+            PYTHON_MIN.1,
+            found.name(),
+            found.version
+        );
+        progress(&format!("the pyo3 tier is unavailable in {shown}: {why}"));
+        return Ok(Some(why));
+    }
     let sources = pyo3_sources(root)?;
     let module = hash_files(&sources)?;
     if read_stamp(&stamps, "pyo3_module") == module {
@@ -253,8 +275,7 @@ pub fn probe(python: &str, min: (u32, u32), what_to_do: &str) -> Result<Found, S
     }
     if (parts[0], parts[1]) < min {
         return Err(format!(
-            "`{python}` is Python {version}, older than {}.{} (the locked packages need it); \
-             {what_to_do}",
+            "`{python}` is Python {version}, older than {}.{}; {what_to_do}",
             min.0, min.1
         ));
     }
@@ -332,7 +353,7 @@ fn axis_bootstrap(spec: &str) -> Result<PythonEnv, String> {
         make_venv(&base, &found.version, &venv, "[1/3]")
             .map_err(|e| format!("interpreter `{spec}` ({name}) skipped: {e}"))?;
     }
-    let pyo3_error = install(root, &venv, "[2/3]", "[3/3]", false)?;
+    let pyo3_error = install(root, &venv, "[2/3]", "[3/3]", false, &found)?;
     Ok(PythonEnv {
         python,
         pyo3_error,
