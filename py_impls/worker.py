@@ -143,7 +143,10 @@ class Worker:
         fresh = getattr(tasks, opts["input"]) if "input" in opts else None
         arg = fresh(data) if fresh else data
         t0 = time.perf_counter_ns()
-        result = fn(arg)
+        try:
+            result = fn(arg)
+        except ImportError as e:  # a package imported on first use that did not install
+            raise Failure("unavailable", f"{module}: {e}") from None
         ns = time.perf_counter_ns() - t0
         del arg
         summarize = baseline_summary if req["tier"] == "baseline" else tasks.summarize
