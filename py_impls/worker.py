@@ -15,6 +15,7 @@ import json
 import os
 import platform
 import sys
+import sysconfig
 import time
 
 PROTOCOL = 3
@@ -30,6 +31,30 @@ class Failure(Exception):
         self.kind, self.offset = kind, offset
 
 
+def jit():
+    """Which JIT this interpreter has and whether it is on: (description, enabled)."""
+    if sys.implementation.name == "pypy":
+        try:
+            import pypyjit  # present only when PyPy was translated with its JIT
+        except ImportError:
+            return "none: PyPy built without its JIT", False
+        return "tracing JIT (PyPy; meta-tracing, RPython)", True
+    if sys.implementation.name != "cpython":
+        return f"unknown ({sys.implementation.name})", False
+    built = "--enable-experimental-jit" in (sysconfig.get_config_var("CONFIG_ARGS") or "")
+    if hasattr(sys, "_jit"):  # 3.14+: the interpreter says so itself
+        built, on = sys._jit.is_available(), sys._jit.is_enabled()
+    else:  # 3.13: on unless built "yes-off" or PYTHON_JIT=0
+        on = built and "experimental-jit=yes-off" not in sysconfig.get_config_var("CONFIG_ARGS") \
+            and os.environ.get("PYTHON_JIT") != "0"
+    adaptive = "specialising adaptive interpreter (PEP 659)" if sys.version_info >= (3, 11) else "none"
+    if sys.version_info < (3, 13):
+        return f"none: no JIT before 3.13; {adaptive}", False
+    if not built:
+        return f"none: not built with --enable-experimental-jit; {adaptive}", False
+    return f"experimental copy-and-patch JIT, built in, {'on' if on else 'off'}", on
+
+
 def hello(_req):
     versions = {}
     for name in LIBRARIES:
@@ -42,9 +67,14 @@ def hello(_req):
         pyo3_debug, pyo3_error = bool(gluebench_rs.DEBUG_ASSERTIONS), None
     except ImportError as e:
         pyo3_debug, pyo3_error = None, str(e)
+    jit_desc, jit_on = jit()
     return {
         "protocol": PROTOCOL,
         "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "implementation": sys.implementation.name,
+        "version": platform.python_version(),
+        "jit": jit_desc,
+        "jit_enabled": jit_on,
         "executable": sys.executable,
         "prefix": sys.prefix,
         "libraries": versions,
@@ -103,7 +133,7 @@ class Worker:
         try:
             package = req["task"].partition("/")[0]
             fn = getattr(importlib.import_module(f"py_impls.{package}.{module}"), func)
-        except ImportError as e:
+        except (ImportError, SyntaxError) as e:  # a package that did not install, a newer syntax
             raise Failure("unavailable", f"cannot import {module}: {e}") from None
         # A task with a fixture (e.g. a server) gets what it handed the tiers: load(path, params).
         params = req.get("params") or {}
@@ -113,7 +143,10 @@ class Worker:
         fresh = getattr(tasks, opts["input"]) if "input" in opts else None
         arg = fresh(data) if fresh else data
         t0 = time.perf_counter_ns()
-        result = fn(arg)
+        try:
+            result = fn(arg)
+        except ImportError as e:  # a package imported on first use that did not install
+            raise Failure("unavailable", f"{module}: {e}") from None
         ns = time.perf_counter_ns() - t0
         del arg
         summarize = baseline_summary if req["tier"] == "baseline" else tasks.summarize

@@ -233,6 +233,21 @@ impl Settings {
     }
 }
 
+/// The interpreter axis (README, "The JIT question"): the interpreters of
+/// `$GLUEBENCH_INTERPRETERS` (comma-separated: `3.12`, `3.13`, `pypy3`, a path). When set, a
+/// `cargo bench` times each Python tier's pick in each task's main regime under the default
+/// interpreter and under each of these, and the rust pick beside them, instead of its mode's
+/// plan; the mode (default or quick) still sets the sampling.
+pub fn interpreters() -> Vec<String> {
+    std::env::var("GLUEBENCH_INTERPRETERS")
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
 /// The task's default dataset, or one of `$GLUEBENCH_DATASET` (comma-separated, e.g.
 /// `wet-128m,cdxj-16m`): the first of the same kind as the task's default (`wet-`, `cdxj-`, `wat-`).
 pub fn default_dataset(task: &Task) -> String {
@@ -482,6 +497,18 @@ pub struct Measured<'a> {
     pub expected: Option<&'a Summary>,
     /// When the benchmark started: criterion's files must be newer.
     pub since: SystemTime,
+    /// The interpreter of the axis (empty: the default one, or a Rust tier).
+    pub interpreter: &'a str,
+}
+
+impl Measured<'_> {
+    /// Criterion's function id: `tier/variant`, `tier/variant@cpython-3.13.0` on the axis.
+    pub fn function(&self) -> String {
+        match self.interpreter {
+            "" => format!("{}/{}", self.tier, self.variant),
+            i => format!("{}/{}@{i}", self.tier, self.variant),
+        }
+    }
 }
 
 /// Records a task's benchmarks into the results store, one row at a time.
@@ -542,6 +569,11 @@ impl Recorder {
         })
     }
 
+    /// Adds an interpreter of the axis to the run's manifest (from its worker's hello).
+    pub fn add_interpreter(&mut self, hello: &Value) {
+        self.manifest.add_interpreter(hello, false);
+    }
+
     pub fn add_dataset(&mut self, name: &str, sha256: Option<&str>) {
         if let Some(sha) = sha256 {
             self.manifest
@@ -554,14 +586,10 @@ impl Recorder {
     /// error) and writes it to the store.
     pub fn record(&mut self, m: Measured, outcome: Result<(), (String, String)>) {
         let group = results::group_name(&self.task, &self.workload);
-        let estimates = outcome.as_ref().ok().and_then(|_| {
-            read_estimates(
-                &group,
-                &format!("{}/{}", m.tier, m.variant),
-                m.dataset,
-                m.since,
-            )
-        });
+        let estimates = outcome
+            .as_ref()
+            .ok()
+            .and_then(|_| read_estimates(&group, &m.function(), m.dataset, m.since));
         self.write(m, outcome, estimates);
     }
 
@@ -618,6 +646,7 @@ impl Recorder {
             measured_at: results::now_rfc3339(),
             run: self.manifest.run.clone(),
             quick: self.quick,
+            interpreter: m.interpreter.to_string(),
         };
         if let Some(e) = estimates {
             row.samples = Some(e.samples);
@@ -645,6 +674,7 @@ impl Recorder {
                 .entry(manifest.run.clone())
                 .or_insert_with(|| manifest.clone());
             entry.datasets.extend(manifest.datasets);
+            entry.interpreters.extend(manifest.interpreters);
             store.upsert(row);
         }) {
             crate::bootstrap::progress(&format!("could not record the result: {e}"));
@@ -727,7 +757,12 @@ impl Recorder {
                 "tier", "variant", "dataset", header, "±%", "ratio"
             ));
             for r in rows {
-                let name = format!("{}{}", r.variant, if r.pick { " *" } else { "" });
+                let name = format!(
+                    "{}{}{}",
+                    r.variant,
+                    if r.interpreter.is_empty() { "" } else { "@" },
+                    r.interpreter
+                ) + if r.pick { " *" } else { "" };
                 match r.throughput {
                     Some(s) => {
                         let ci = match (r.median_lo_ns, r.median_hi_ns, r.median_ns) {
@@ -919,6 +954,7 @@ pub fn measure_imports(args: &Args, run: &Recorder) {
             input_bytes: 0,
             expected: None,
             since: SystemTime::now(),
+            interpreter: "",
         };
         match (&doc, times.is_empty()) {
             (Err(e), _) => recorder.record(m, Err(("error".into(), e.clone()))),
@@ -1016,6 +1052,7 @@ pub fn measure_server_capacity(args: &Args, run: &Recorder) {
         input_bytes: 0,
         expected: None,
         since: SystemTime::now(),
+        interpreter: "",
     };
     let measured = (|| -> Result<(String, Vec<f64>), String> {
         let ds = gluebench_datasets::ensure("cdxj-1m").map_err(|e| e.to_string())?;

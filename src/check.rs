@@ -272,6 +272,7 @@ impl Report {
                     measured_at: crate::results::now_rfc3339(),
                     run: "check".to_string(),
                     quick: true,
+                    interpreter: String::new(),
                 }
             })
             .collect()

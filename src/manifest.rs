@@ -44,11 +44,39 @@ pub struct Manifest {
     pub python_executable: String,
     /// Every distribution in the venv, name -> version.
     pub python_packages: BTreeMap<String, String>,
+    /// The interpreters of the run's Python rows, by name (a row's `interpreter`, or the
+    /// default's name for rows without one).
+    #[serde(default)]
+    pub interpreters: BTreeMap<String, Interpreter>,
     pub git_commit: String,
     pub git_dirty: bool,
     pub generator_version: u32,
     /// Dataset name -> sha256 of the file, for the datasets this run read.
     pub datasets: BTreeMap<String, String>,
+}
+
+/// One Python interpreter of a run, as its worker described itself.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Interpreter {
+    /// `cpython`, `pypy`.
+    pub implementation: String,
+    pub version: String,
+    pub executable: String,
+    /// Which JIT it has: PyPy's tracing JIT; CPython 3.13+'s experimental JIT if it was built
+    /// with it (and whether it is on); none before 3.13 (the specialising adaptive interpreter).
+    pub jit: String,
+    pub jit_enabled: bool,
+    /// The default interpreter (`.venv/`): its rows have no `interpreter`.
+    pub default: bool,
+}
+
+/// An interpreter's name from its worker's hello: `cpython-3.11.7`, `pypy-3.9.16`.
+pub fn interpreter_name(hello: &serde_json::Value) -> String {
+    format!(
+        "{}-{}",
+        hello["implementation"].as_str().unwrap_or("python"),
+        hello["version"].as_str().unwrap_or("?")
+    )
 }
 
 impl Manifest {
@@ -117,6 +145,7 @@ impl Manifest {
             python: String::new(),
             python_executable: String::new(),
             python_packages: BTreeMap::new(),
+            interpreters: BTreeMap::new(),
             git_commit: git(&["rev-parse", "HEAD"]).unwrap_or_else(|| "unknown".into()),
             // Changes to code, not to the results a run itself writes (reports/ is tracked:
             // it holds the published example).
@@ -134,8 +163,23 @@ impl Manifest {
         }
     }
 
+    /// Adds an interpreter of the run from its worker's hello.
+    pub fn add_interpreter(&mut self, hello: &serde_json::Value, default: bool) {
+        let text = |k: &str| hello[k].as_str().unwrap_or("").to_string();
+        let it = Interpreter {
+            implementation: text("implementation"),
+            version: text("version"),
+            executable: text("executable"),
+            jit: text("jit"),
+            jit_enabled: hello["jit_enabled"].as_bool().unwrap_or(false),
+            default,
+        };
+        self.interpreters.insert(interpreter_name(hello), it);
+    }
+
     /// Adds what the Python worker said of itself (its `hello`).
     pub fn add_python(&mut self, hello: &serde_json::Value) {
+        self.add_interpreter(hello, true);
         self.python = hello["python"].as_str().unwrap_or("").to_string();
         self.python_executable = hello["executable"].as_str().unwrap_or("").to_string();
         if let Some(pkgs) = hello["packages"].as_object() {

@@ -4,7 +4,7 @@
 //! support reads them back into a [`Row`] and [`Store::upsert`]s it into `reports/results.json`
 //! (and its flat twin `reports/results.csv`) right after each benchmark, so a crash loses
 //! nothing that finished; `gluebench report` reads only the store. A row is keyed by
-//! (task, workload, dataset, tier, variant): a run replaces the rows it measured and keeps all
+//! (task, workload, dataset, tier, variant, interpreter): a run replaces the rows it measured and keeps all
 //! others. Each row names the run that measured it, and each run has an environment
 //! [`Manifest`](crate::manifest::Manifest) in the same file.
 //!
@@ -78,16 +78,22 @@ pub struct Row {
     /// The run that measured it: a key of [`Store::runs`].
     pub run: String,
     pub quick: bool,
+    /// The interpreter of a Python row of the interpreter axis (`cpython-3.13.0`,
+    /// `pypy-3.9.16`); empty for the default interpreter (`.venv/`, named in the run's
+    /// manifest) and for the Rust tiers. Files older than the axis have no such field.
+    #[serde(default)]
+    pub interpreter: String,
 }
 
 impl Row {
-    pub fn key(&self) -> (&str, &str, &str, &str, &str) {
+    pub fn key(&self) -> (&str, &str, &str, &str, &str, &str) {
         (
             &self.task,
             &self.workload,
             &self.dataset,
             &self.tier,
             &self.variant,
+            &self.interpreter,
         )
     }
 
@@ -367,6 +373,7 @@ mod tests {
             measured_at: "2026-12-06T00:00:00Z".into(),
             run: "r1".into(),
             quick: false,
+            interpreter: String::new(),
         }
     }
 
@@ -388,6 +395,32 @@ mod tests {
         assert_eq!(s.rows.len(), 2);
         assert_eq!(s.rows[0].tier, "hotpath", "tier order");
         assert_eq!(s.rows[1].median_ns, Some(50.0));
+    }
+
+    #[test]
+    fn rows_of_two_interpreters_both_survive() {
+        let mut s = Store::new();
+        s.upsert(row("json", "cdxj-16m", "pure", "recursive-descent"));
+        let mut pypy = row("json", "cdxj-16m", "pure", "recursive-descent");
+        pypy.interpreter = "pypy-3.9.16".into();
+        pypy.median_ns = Some(20.0);
+        s.upsert(pypy.clone());
+        s.upsert(pypy);
+        assert_eq!(s.rows.len(), 2, "one row per interpreter");
+        // A file written before the axis: rows without the field are the default interpreter.
+        let mut old = serde_json::to_value(&s).unwrap();
+        old["rows"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("interpreter");
+        let back: Store = serde_json::from_value(old).unwrap();
+        assert_eq!(back.rows[0].interpreter, "");
+        let csv = String::from_utf8(s.csv().unwrap()).unwrap();
+        assert!(
+            csv.lines().next().unwrap().ends_with(",interpreter"),
+            "{csv}"
+        );
+        assert!(csv.contains("pypy-3.9.16"));
     }
 
     #[test]

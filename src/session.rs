@@ -197,6 +197,9 @@ fn file_name(p: &std::path::Path) -> String {
 
 pub struct Session {
     worker: Option<Worker>,
+    /// The Python environment: `None` for the default `.venv/`, else an interpreter of the
+    /// axis ([`Session::with_env`]).
+    env: Option<bootstrap::PythonEnv>,
     /// What the worker last prepared (task, variant id, input, its params), so `time` can re-prepare.
     prepared: Option<(String, String, PathBuf, String)>,
     pub timeout: Duration,
@@ -216,8 +219,27 @@ impl Session {
             .unwrap_or(900);
         Session {
             worker: None,
+            env: None,
             prepared: None,
             timeout: Duration::from_secs(secs),
+        }
+    }
+
+    /// A session whose Python tiers run in `env` (an interpreter of the axis).
+    pub fn with_env(env: bootstrap::PythonEnv) -> Session {
+        Session {
+            env: Some(env),
+            ..Session::new()
+        }
+    }
+
+    /// The session's Python environment, bootstrapping `.venv/` on first use by default.
+    fn env(&self) -> Result<bootstrap::PythonEnv, TaskError> {
+        match &self.env {
+            Some(env) => Ok(env.clone()),
+            None => bootstrap::python_env()
+                .cloned()
+                .map_err(|e| TaskError::new("unavailable", e)),
         }
     }
 
@@ -225,7 +247,7 @@ impl Session {
     fn worker(&mut self) -> Result<&mut Worker, TaskError> {
         if !self.worker.as_mut().is_some_and(|w| w.is_alive()) {
             self.prepared = None;
-            let env = bootstrap::python_env().map_err(|e| TaskError::new("unavailable", e))?;
+            let env = self.env()?;
             let worker = Worker::start(&env.python, bootstrap::root())
                 .map_err(|e| TaskError::new("unavailable", e))?;
             self.worker = Some(worker);
@@ -380,10 +402,7 @@ impl Session {
             return Ok(());
         }
         let hello = self.worker()?.hello.clone();
-        if let Some(Some(err)) = bootstrap::python_env()
-            .ok()
-            .map(|env| env.pyo3_error.as_ref())
-        {
+        if let Some(err) = self.env()?.pyo3_error {
             return Err(TaskError::new(
                 "unavailable",
                 format!("the PyO3 module gluebench_rs did not build: {err}"),

@@ -13,7 +13,7 @@ use gluebench::bench::{
     self, clock, regimes, Args, Measured, Progress, Recorder, Regime, Settings,
 };
 use gluebench::session::{Input, Session};
-use gluebench::task::Variant;
+use gluebench::task::{Tier, Variant};
 use gluebench::tasks::{self, Task};
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -40,11 +40,14 @@ pub fn config() -> Criterion {
     }
 }
 
-/// One benchmark to run: a baseline or a variant, on one dataset of one regime.
+/// One benchmark to run: a baseline or a variant, on one dataset of one regime, in one of the
+/// sessions (0: the default interpreter; more on the interpreter axis, named `interpreter`).
 struct Job<'a> {
     regime: &'a Regime,
     dataset: String,
     what: What<'a>,
+    session: usize,
+    interpreter: &'a str,
 }
 
 enum What<'a> {
@@ -53,10 +56,19 @@ enum What<'a> {
 }
 
 impl Job<'_> {
-    fn id(&self) -> String {
+    /// `tier/variant`.
+    fn base_id(&self) -> String {
         match &self.what {
             What::Baseline(name, _) => format!("baseline/{name}"),
             What::Variant(v) => v.id(),
+        }
+    }
+
+    /// The benchmark's id within its task: `tier/variant`, `tier/variant@pypy-3.9.16`.
+    fn id(&self) -> String {
+        match self.interpreter {
+            "" => self.base_id(),
+            i => format!("{}@{i}", self.base_id()),
         }
     }
 }
@@ -76,6 +88,7 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
     let settings = Settings::new(&args);
     let mut session = Session::new();
     let (variants, python_error) = session.variants(&task);
+    let axis = bench::interpreters();
     let py_baselines = session.python_baselines(&task);
     if let Some(e) = python_error {
         eprintln!("gluebench: {name}: the Python tiers cannot run: {e}");
@@ -97,6 +110,8 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
                     regime,
                     dataset: regime.dataset.clone(),
                     what: What::Baseline(baseline, *run),
+                    session: 0,
+                    interpreter: "",
                 });
             }
             for v in &py_baselines {
@@ -104,6 +119,8 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
                     regime,
                     dataset: regime.dataset.clone(),
                     what: What::Variant(v),
+                    session: 0,
+                    interpreter: "",
                 });
             }
         }
@@ -120,7 +137,45 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
                     regime,
                     dataset: dataset.to_string(),
                     what: What::Variant(v),
+                    session: 0,
+                    interpreter: "",
                 });
+            }
+        }
+    }
+    // The interpreter axis replaces the plan: each tier's pick in the main regime, the Python
+    // ones under every interpreter (the same variants: py_impls is one code base).
+    let mut sessions = vec![session];
+    let mut names = vec![String::new()];
+    for spec in &axis {
+        match gluebench::bootstrap::interpreter_env(spec) {
+            Ok(env) => {
+                names.push(env.name.clone());
+                sessions.push(Session::with_env(env));
+            }
+            Err(e) => gluebench::bootstrap::progress(&format!("{name}: {e}")),
+        }
+    }
+    if !axis.is_empty() {
+        let main = &regimes[0];
+        plan = variants
+            .iter()
+            .filter(|v| v.pick)
+            .filter_map(|v| Some((v, main.dataset_for(v)?)))
+            .flat_map(|(v, dataset)| {
+                let under = if v.tier == Tier::Rust { 1 } else { names.len() };
+                names.iter().take(under).enumerate().map(move |(s, i)| Job {
+                    regime: main,
+                    dataset: dataset.to_string(),
+                    what: What::Variant(v),
+                    session: s,
+                    interpreter: i,
+                })
+            })
+            .collect();
+        for s in &mut sessions[1..] {
+            if let Some(hello) = s.python_info() {
+                recorder.add_interpreter(&hello);
             }
         }
     }
@@ -136,6 +191,7 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
     group.sampling_mode(SamplingMode::Flat);
     for job in &plan {
         let id = job.id();
+        let session = &mut sessions[job.session];
         if args.list {
             // Criterion prints the id; nothing is loaded or run.
             group.bench_function(BenchmarkId::new(&id, &job.dataset), |b| b.iter(|| ()));
@@ -161,7 +217,7 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
             Err(e) => {
                 eprintln!("gluebench: {name}/{id}/{}: no input: {e}", job.dataset);
                 failed.push(format!("{name}/{id}/{} (no input)", job.dataset));
-                let m = measured(job, &id, 0, 0, None, since);
+                let m = measured(job, 0, 0, None, since);
                 recorder.record(m, Err(("error".into(), e)));
                 continue;
             }
@@ -181,7 +237,7 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
                         started.elapsed()
                     })
                 });
-                let m = measured(job, &id, input.len(), input.len(), None, since);
+                let m = measured(job, input.len(), input.len(), None, since);
                 recorder.record(m, Ok(()));
             }
             What::Variant(v) => {
@@ -212,7 +268,6 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
                     });
                 let m = measured(
                     job,
-                    &id,
                     units,
                     processed,
                     (!v.baseline).then_some(&expected),
@@ -222,12 +277,14 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
                     Ok(gated) => gated,
                     Err(e) => {
                         eprintln!("gluebench: {name}/{id}/{}: not timed: {e}", job.dataset);
-                        let kind = if e.kind == "differs" || e.kind == "mismatch" {
-                            e.kind.clone()
-                        } else {
-                            "error".to_string()
+                        let kind = match e.kind.as_str() {
+                            "differs" | "mismatch" | "unavailable" => e.kind.clone(),
+                            _ => "error".to_string(),
                         };
-                        if kind != "differs" {
+                        // A tier whose packages do not install under an interpreter of the
+                        // axis is a finding there, not a failure.
+                        let expected_gap = kind == "unavailable" && job.session > 0;
+                        if kind != "differs" && !expected_gap {
                             failed.push(format!("{name}/{id}/{} ({kind})", job.dataset));
                         }
                         recorder.record(m, Err((kind, e.message)));
@@ -293,7 +350,9 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
         settings.mode.name(),
         bench::run_wall_time().map_or("?".into(), clock),
     ));
-    more(&args, &recorder);
+    if axis.is_empty() {
+        more(&args, &recorder);
+    }
     // A run that recorded nothing (a filter that matched nothing here) leaves the report as
     // it was.
     if args.measures() && results_modified() != results_before {
@@ -310,13 +369,16 @@ fn results_modified() -> Option<SystemTime> {
 
 fn measured<'a>(
     job: &'a Job,
-    id: &'a str,
     units: u64,
     input_bytes: u64,
     expected: Option<&'a gluebench::task::Summary>,
     since: SystemTime,
 ) -> Measured<'a> {
-    let (tier, variant) = id.split_once('/').unwrap_or(("?", id));
+    let (tier, variant) = match &job.what {
+        What::Baseline(name, _) => ("baseline", *name),
+        What::Variant(v) if v.baseline => ("baseline", v.name.as_str()),
+        What::Variant(v) => (v.tier.as_str(), v.name.as_str()),
+    };
     Measured {
         tier,
         variant,
@@ -327,6 +389,7 @@ fn measured<'a>(
         input_bytes,
         expected,
         since,
+        interpreter: job.interpreter,
     }
 }
 

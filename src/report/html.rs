@@ -44,6 +44,7 @@ pub fn page(store: &Store, baseline: Option<&Store>, opts: &Options, generated: 
         ("goals", "Speed goals", super::goals::section(&data)),
         ("glue", "Glue costs", super::glue::section(&data)),
         ("io", "I/O: fetch and pipeline", super::io::section(&data)),
+        ("jit", "The JIT question", super::jit::section(&data)),
         (
             "tutorial",
             "Tutorial",

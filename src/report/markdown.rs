@@ -153,6 +153,8 @@ pub fn render(store: &Store, baseline: Option<&Store>, opts: &Options, generated
         m += "\n### I/O: `fetch` and `pipeline`\n";
         m += &html_to_md(&super::io::section(&data));
     }
+    m += "\n### The JIT question\n";
+    m += &html_to_md(&super::jit::section(&data));
     m += "\n### Verdicts\n\n| claim | verdict | numbers |\n|---|---|---|\n";
     for v in verdicts::evaluate(&data) {
         let _ = writeln!(

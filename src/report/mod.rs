@@ -6,6 +6,7 @@
 //!
 //! - [`html`]: page assembly; [`tasks`], [`glue`]: those sections; [`charts`]: the plotters SVGs; [`fit`]: size-sweep fits;
 //! - [`verdicts`]: the thesis' claims as table-driven rules; [`compare`]: `--baseline`;
+//! - [`jit`]: the interpreter axis ("The JIT question");
 //! - [`markdown`]: `--format md` and `--splice`; [`tutorial`], [`scale`]: sections owned elsewhere.
 
 pub mod charts;
@@ -15,6 +16,7 @@ pub mod glue;
 pub mod goals;
 pub mod html;
 pub mod io;
+pub mod jit;
 pub mod markdown;
 pub mod pipeline;
 pub mod scale;
@@ -73,8 +75,10 @@ impl<'a> Data<'a> {
         Data { store }
     }
 
+    /// The rows of the default interpreter (and the Rust tiers): what every section but "The
+    /// JIT question" ([`jit`]) reads.
     pub fn rows(&self) -> impl Iterator<Item = &'a Row> + 'a {
-        self.store.rows.iter()
+        self.store.rows.iter().filter(|r| r.interpreter.is_empty())
     }
 
     /// Rows of a task/workload outside any sweep.
@@ -434,6 +438,7 @@ pub(crate) fn test_row(group: &str, tier: &str, variant: &str, mbps: f64) -> Row
         measured_at: String::new(),
         run: "r".into(),
         quick: false,
+        interpreter: String::new(),
     }
 }
 

@@ -227,6 +227,7 @@ fn picks(store: &Store, job: &Job) -> Vec<Pick> {
         .rows
         .iter()
         .filter(|r| r.task == job.task && r.workload == job.workload && r.sweep.is_empty())
+        .filter(|r| r.interpreter.is_empty())
         .collect();
     // The default regime: the largest dataset that is its own regime (not a stand-in).
     let regime = plain
@@ -374,6 +375,7 @@ mod tests {
             measured_at: String::new(),
             run: "r".into(),
             quick: false,
+            interpreter: String::new(),
         }
     }
 
