@@ -133,7 +133,7 @@ def test_options_are_the_known_ones():
     for entries in task.VARIANTS.values():
         for name, target, opts in entries:
             assert set(opts) <= {"small", "input", "known_mismatch"}, name
-            assert opts.get("input") in (None, "as_bytes", "as_str"), name
+            assert opts.get("input") in (None, "as_str"), name
 
 
 def test_summary_is_the_documented_shape():
