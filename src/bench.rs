@@ -647,6 +647,9 @@ impl Recorder {
             run: self.manifest.run.clone(),
             quick: self.quick,
             interpreter: m.interpreter.to_string(),
+            fallback: crate::tasks::fallback(&self.task, m.tier, m.variant)
+                .unwrap_or_default()
+                .to_string(),
         };
         if let Some(e) = estimates {
             row.samples = Some(e.samples);

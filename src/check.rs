@@ -273,6 +273,7 @@ impl Report {
                     run: "check".to_string(),
                     quick: true,
                     interpreter: String::new(),
+                    fallback: String::new(),
                 }
             })
             .collect()

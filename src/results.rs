@@ -83,6 +83,10 @@ pub struct Row {
     /// manifest) and for the Rust tiers. Files older than the axis have no such field.
     #[serde(default)]
     pub interpreter: String,
+    /// The slower path the variant ran on this machine instead of its fast one, if any (e.g.
+    /// the emoji scanner without AVX2: [`crate::tasks::fallback`]); empty when none.
+    #[serde(default)]
+    pub fallback: String,
 }
 
 impl Row {
@@ -374,6 +378,7 @@ mod tests {
             run: "r1".into(),
             quick: false,
             interpreter: String::new(),
+            fallback: String::new(),
         }
     }
 

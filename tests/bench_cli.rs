@@ -19,10 +19,15 @@ fn bench(dir: &Path, args: &[&str]) -> Output {
 
 /// `cargo bench -- ARGS` with extra environment variables (e.g. the mode).
 fn bench_in(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+    bench_of("decompress", dir, env, args)
+}
+
+/// `cargo bench --bench NAME -- ARGS` with extra environment variables.
+fn bench_of(name: &str, dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     common::ready();
     let out = Command::new(env!("CARGO"))
         .envs(env.iter().copied())
-        .args(["bench", "--profile", "dev", "--bench", "decompress", "--"])
+        .args(["bench", "--profile", "dev", "--bench", name, "--"])
         .args(args)
         .current_dir(gluebench::bootstrap::root())
         .env("GLUEBENCH_RESULTS", dir.join("results.json"))
@@ -152,4 +157,37 @@ fn modes_choose_what_runs() {
     );
     assert!(quick.len() < default.len() && default.len() < full.len());
     assert!(rows(&dir).is_empty(), "--list recorded rows");
+}
+
+/// A variant that runs its slower path on this machine says so on its rows and in the report:
+/// `GLUEBENCH_NO_AVX2` sends the emoji scanner to its portable path, as a CPU without AVX2 does.
+#[test]
+fn a_fallback_path_is_recorded_on_its_rows() {
+    let dir = common::scratch("bench-fallback");
+    let one = "emoji/(rust/scanner|pyo3/scanner-bytes|hotpath/re-utf8-clusters)/wet-16m@1KiB$";
+    let mut args = vec![one];
+    args.extend(FAST);
+    bench_of("emoji", &dir, &[("GLUEBENCH_NO_AVX2", "1")], &args);
+    let found = rows(&dir);
+    assert_eq!(found.len(), 3, "{found:?}");
+    for row in &found {
+        let fallback = row["fallback"].as_str().unwrap_or_default();
+        let tier = row["tier"].as_str().unwrap();
+        assert_eq!(
+            fallback.contains("GLUEBENCH_NO_AVX2"),
+            tier != "hotpath",
+            "{tier}: {fallback:?}"
+        );
+        assert_eq!(row["status"], "ok", "{row}");
+    }
+    let report = Command::new(env!("CARGO_BIN_EXE_gluebench"))
+        .args(["report", "--format", "md", "--results"])
+        .arg(dir.join("results.json"))
+        .output()
+        .expect("run gluebench report");
+    let md = String::from_utf8_lossy(&report.stdout);
+    assert!(
+        md.contains("portable scan: GLUEBENCH_NO_AVX2 is set (emoji/pyo3/scanner-bytes, emoji/rust/scanner)"),
+        "{md}"
+    );
 }

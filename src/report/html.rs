@@ -90,7 +90,10 @@ pub fn page(store: &Store, baseline: Option<&Store>, opts: &Options, generated: 
     }
     h += "</nav>";
     h += &format!("<p>{}</p></header>\n", legend());
-    for w in machine_mix(store) {
+    for w in machine_mix(store)
+        .into_iter()
+        .chain(super::fallbacks(store))
+    {
         let _ = writeln!(h, "<p class=\"warn\">{}</p>", esc(&w));
     }
     for (id, title, body) in sections {
@@ -373,7 +376,10 @@ pub fn machine_mix(store: &Store) -> Vec<String> {
 
 fn environment(store: &Store) -> String {
     let mut h = String::new();
-    for w in machine_mix(store) {
+    for w in machine_mix(store)
+        .into_iter()
+        .chain(super::fallbacks(store))
+    {
         let _ = writeln!(h, "<p class=\"warn\">{}</p>", esc(&w));
     }
     for (id, m) in &store.runs {

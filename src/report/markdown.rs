@@ -26,6 +26,9 @@ pub fn render(store: &Store, baseline: Option<&Store>, opts: &Options, generated
         opts.command(),
         run_dates.into_iter().collect::<Vec<_>>().join(", ")
     );
+    if let Some(note) = super::fallbacks(store) {
+        let _ = writeln!(m, "**{note}**\n");
+    }
     m += "### Headline\n\n";
     let _ = writeln!(
         m,
@@ -99,6 +102,9 @@ pub fn render(store: &Store, baseline: Option<&Store>, opts: &Options, generated
                 }
                 if r.unstable == Some(true) {
                     flags.push("unstable".into());
+                }
+                if !r.fallback.is_empty() {
+                    flags.push(format!("fallback: {}", r.fallback));
                 }
                 if !measured {
                     flags.push(format!(

@@ -157,6 +157,31 @@ impl<'a> Data<'a> {
     }
 }
 
+/// One line naming the rows that ran a slower path than their fast one on the measuring
+/// machine (e.g. the emoji scanner without AVX2), grouped by reason; `None` when none did.
+pub fn fallbacks(store: &Store) -> Option<String> {
+    let mut by_reason: Vec<(&str, Vec<String>)> = Vec::new();
+    for r in store.rows.iter().filter(|r| !r.fallback.is_empty()) {
+        let id = format!("{}/{}", r.group(), r.id());
+        match by_reason.iter_mut().find(|(why, _)| *why == r.fallback) {
+            Some((_, ids)) if ids.contains(&id) => {}
+            Some((_, ids)) => ids.push(id),
+            None => by_reason.push((&r.fallback, vec![id])),
+        }
+    }
+    (!by_reason.is_empty()).then(|| {
+        let parts: Vec<String> = by_reason
+            .iter()
+            .map(|(why, ids)| format!("{why} ({})", ids.join(", ")))
+            .collect();
+        format!(
+            "Fallbacks: these variants ran a slower path than their fast one on the measuring \
+             machine, and their rows say so: {}.",
+            parts.join("; ")
+        )
+    })
+}
+
 /// Throughput at the median, in millions of units per second (0 when unmeasured).
 pub fn tp(r: &Row) -> f64 {
     r.throughput
@@ -439,6 +464,7 @@ pub(crate) fn test_row(group: &str, tier: &str, variant: &str, mbps: f64) -> Row
         run: "r".into(),
         quick: false,
         interpreter: String::new(),
+        fallback: String::new(),
     }
 }
 

@@ -376,6 +376,7 @@ mod tests {
             run: "r".into(),
             quick: false,
             interpreter: String::new(),
+            fallback: String::new(),
         }
     }
 

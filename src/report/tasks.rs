@@ -52,7 +52,8 @@ fn regime_table(data: &Data, task: &str, workload: &str, group: &str, regime: &s
             "<tr><td>{}</td><td>{}{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td><code>{}</code></td><td>{}</td><td class=\"msg\">{}</td></tr>",
             esc(&r.tier),
             esc(&r.variant),
-            if r.pick { " <b>(pick)</b>" } else { "" },
+            if r.pick { " <b>(pick)</b>" } else { "" }.to_string()
+                + &if r.fallback.is_empty() { String::new() } else { format!(" <b class=\"bad\">(fallback: {})</b>", esc(&r.fallback)) },
             esc(&r.dataset),
             if measured { num(v) } else { "–".into() },
             match ci { Some((lo, hi)) if measured => format!("{}–{}", num(lo), num(hi)), _ => "–".into() },

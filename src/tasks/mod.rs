@@ -169,3 +169,18 @@ mod tests {
         assert_eq!(super::cut_lines(data, 100), data);
     }
 }
+
+/// The slower path a variant runs on this machine instead of its fast one, if it does: the
+/// emoji scanner (the emoji picks of rust and pyo3, and the pipeline's emoji stage in those
+/// tiers) without AVX2. Recorded on each row the variant measured, and shown in the report.
+pub fn fallback(task: &str, tier: &str, variant: &str) -> Option<&'static str> {
+    let runs_the_scanner = matches!(tier, "rust" | "pyo3")
+        && match task {
+            "emoji" => variant.starts_with("scanner"),
+            "pipeline" => true,
+            _ => false,
+        };
+    runs_the_scanner
+        .then(rust_impls::emoji::simd_fallback)
+        .flatten()
+}
