@@ -1036,8 +1036,11 @@ pub fn read_estimates(
 /// The fetch server's capacity, so the report can show it is not the bottleneck: a load
 /// generator (wrk, else oha; see [`crate::serve::measure_capacity`]) on one thread with 64
 /// keep-alive connections asks the server of the `lat0` regimes for a range of the index's
-/// mean length, three times 3 s (once 2 s in quick mode). Recorded as `fetch/baseline/server-<tool>`
-/// on `lat0-c64`: seconds per 1,000 requests, one sample per load run.
+/// mean length, three times 3 s (once 2 s in quick mode). Recorded as `fetch/baseline/server-capacity`
+/// on `lat0-c64`: seconds per 1,000 requests, one sample per load run. On a small machine the
+/// load generator competes with the server for the cores, so the server's CPU time per request
+/// is recorded too (`server-per-core`: CPU-seconds per 1,000 requests, read from
+/// `/proc/self/stat`, in which the server is the only busy part of the process).
 pub fn measure_server_capacity(args: &Args, run: &Recorder) {
     let id = "fetch/baseline/server-capacity/lat0-c64";
     if !args.measures() || !args.wanted(id) {
@@ -1057,7 +1060,7 @@ pub fn measure_server_capacity(args: &Args, run: &Recorder) {
         since: SystemTime::now(),
         interpreter: "",
     };
-    let measured = (|| -> Result<(String, Vec<f64>), String> {
+    let measured = (|| -> Result<(Vec<f64>, Vec<f64>), String> {
         let ds = gluebench_datasets::ensure("cdxj-1m").map_err(|e| e.to_string())?;
         let loaded = crate::tasks::fetch::load(&ds.path, None).map_err(|e| e.message)?;
         let ranges = crate::tasks::fetch::read_ranges(&loaded.bytes);
@@ -1073,21 +1076,31 @@ pub fn measure_server_capacity(args: &Args, run: &Recorder) {
             .map_err(|e| e.to_string())?;
         let url = format!("{}{path}", server.url());
         let (runs, secs) = if run.quick { (1, 2) } else { (3, 3) };
-        let mut samples = Vec::new();
-        let mut tool = String::new();
+        let (mut samples, mut cpu) = (Vec::new(), Vec::new());
         for _ in 0..runs {
             let c = crate::serve::measure_capacity(&url, (offset, offset + length - 1), 64, secs)?;
+            let per_core = c.cpu_per_request.map(|d| 1.0 / d.as_secs_f64());
             crate::bootstrap::progress(&format!(
-                "fetch: server capacity {:.0} req/s of {length}-byte ranges ({}, 64 connections)",
-                c.requests_per_s, c.tool
+                "fetch: server capacity {:.0} req/s of {length}-byte ranges ({}, 64 connections); \
+                 {} req/s per CPU-second of the server",
+                c.requests_per_s,
+                c.tool,
+                per_core.map_or("unknown".into(), |r| format!("{r:.0}")),
             ));
-            tool = c.tool;
             samples.push(1000.0 / c.requests_per_s);
+            cpu.extend(c.cpu_per_request.map(|d| 1000.0 * d.as_secs_f64()));
         }
-        Ok((tool, samples))
+        Ok((samples, cpu))
     })();
     match measured {
-        Ok((_, samples)) => recorder.record_wall_times(m("server-capacity"), &samples),
+        Ok((samples, cpu)) => {
+            recorder.record_wall_times(m("server-capacity"), &samples);
+            // The server's own cost, one row: 1,000 requests per this many CPU-seconds, so its
+            // "requests/s" is what one core of the server answers with the cores to itself.
+            if cpu.len() == samples.len() {
+                recorder.record_wall_times(m("server-per-core"), &cpu);
+            }
+        }
         Err(e) => {
             crate::bootstrap::progress(&format!("fetch: server capacity not measured: {e}"));
             recorder.record(m("server-capacity"), Err(("error".into(), e)))

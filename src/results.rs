@@ -422,7 +422,10 @@ mod tests {
         assert_eq!(back.rows[0].interpreter, "");
         let csv = String::from_utf8(s.csv().unwrap()).unwrap();
         assert!(
-            csv.lines().next().unwrap().ends_with(",interpreter"),
+            csv.lines()
+                .next()
+                .unwrap()
+                .ends_with(",interpreter,fallback"),
             "{csv}"
         );
         assert!(csv.contains("pypy-3.9.16"));

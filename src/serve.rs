@@ -794,6 +794,10 @@ impl AsyncWrite for Conn {
 #[derive(Clone, Debug)]
 pub struct Capacity {
     pub requests_per_s: f64,
+    /// The CPU time this process spent per request meanwhile (`/proc/self/stat`), when the
+    /// server is the only busy part of the process: the server's cost, whoever else competes
+    /// for the cores (the load generator does, on a small machine).
+    pub cpu_per_request: Option<std::time::Duration>,
     /// `wrk` or `oha`.
     pub tool: String,
     /// The tool's own version line.
@@ -833,9 +837,11 @@ pub fn measure_capacity(
         cmd.args(["--no-tui", "-c", &connections.to_string()])
             .args(["-z", &format!("{seconds}s"), "-H", &header, url]);
     }
+    let cpu_before = process_cpu_seconds();
     let out = cmd
         .output()
         .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
+    let cpu = process_cpu_seconds().zip(cpu_before).map(|(a, b)| a - b);
     let text = String::from_utf8_lossy(&out.stdout);
     if !out.status.success() {
         return Err(format!(
@@ -859,11 +865,26 @@ pub fn measure_capacity(
         .find_map(|l| l.trim().strip_prefix("Requests/sec:"))
         .and_then(|v| v.trim().parse::<f64>().ok())
         .ok_or_else(|| format!("no Requests/sec in {tool}'s output:\n{text}"))?;
+    let requests = requests_per_s * f64::from(seconds);
     Ok(Capacity {
         requests_per_s,
+        cpu_per_request: cpu
+            .filter(|&c| c > 0.0 && requests > 0.0)
+            .map(|c| std::time::Duration::from_secs_f64(c / requests)),
         version: tool_version(&tool, &exe),
         tool,
     })
+}
+
+/// User plus system CPU time of this process so far, in seconds (Linux: `/proc/self/stat`,
+/// whose times are in USER_HZ, 100 per second).
+pub fn process_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command name (which may hold spaces) start after its last ')'.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i)?.parse::<f64>().ok();
+    // utime and stime are fields 14 and 15 of the line: 12 and 13 after the name.
+    Some((ticks(11)? + ticks(12)?) / 100.0)
 }
 
 /// The version word of `wrk -v` ("wrk 4.1.0 [epoll] Copyright ...", printed with its usage,

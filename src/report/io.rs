@@ -50,7 +50,7 @@ pub fn section(data: &Data) -> String {
     } else {
         h += &grid(&rows);
         h += &clients(&rows);
-        h += &goals(&rows);
+        h += &goals(&rows, data);
     }
     h += "<h3>Pipeline: per-stage Amdahl breakdown</h3>";
     h += &super::pipeline::section(data);
@@ -185,7 +185,7 @@ fn clients(rows: &[&Row]) -> String {
 }
 
 /// The issue's speed goals for fetch, measured: met or not.
-fn goals(rows: &[&Row]) -> String {
+fn goals(rows: &[&Row], data: &Data) -> String {
     let pick = |tier: &str, l: u64, c: u64| {
         rows.iter().copied().find(|r| {
             r.pick && r.tier == tier && r.is_measured() && cell(&r.dataset) == Some((l, c, false))
@@ -241,6 +241,34 @@ fn goals(rows: &[&Row]) -> String {
         }),
         headroom.map(|(x, _)| x >= 1.5),
     ));
+    // The same goal from the server's CPU cost: the load generator is not in it. The server
+    // runs a thread per core, at most 4 (`ServerConfig::threads`).
+    let per_core = rows
+        .iter()
+        .find(|r| r.tier == "baseline" && r.variant == "server-per-core" && r.is_measured());
+    let from_cpu = per_core.zip(fastest).map(|(p, f)| {
+        let threads = data
+            .store
+            .runs
+            .get(&p.run)
+            .map_or(1, |m| m.cores.clamp(1, 4));
+        (rps(p), threads, rps(p) * threads as f64 / rps(f), f)
+    });
+    lines.push((
+        "the server ≥ 1.5× the fastest client at 0 ms, from its CPU time per request".into(),
+        from_cpu.map_or("not measured".into(), |(per_core, threads, x, f)| {
+            format!(
+                "{}× ({} req/s per core × {threads} threads, against {} on {}; \
+                 {} µs of CPU per request)",
+                num(x),
+                num(per_core),
+                esc(&f.id()),
+                esc(&f.dataset),
+                num(1e6 / per_core)
+            )
+        }),
+        from_cpu.map(|(_, _, x, _)| x >= 1.5),
+    ));
     let mut h = String::from(
         "<p>The issue's speed goals (figures measured with nginx on this machine), against \
          this run:</p><table><tr><th>goal</th><th>measured</th><th></th></tr>\n",
@@ -294,6 +322,7 @@ mod tests {
             fetch("lat20-c16", "rust", "reqwest", 790.0),
             fetch("lat20-c16", "hotpath", "http.client", 600.0),
             fetch("lat0-c64", "baseline", "server-capacity", 90_000.0),
+            fetch("lat0-c64", "baseline", "server-per-core", 66_000.0),
         ];
         store.rows[2].pick = false;
         let h = section(&Data::new(&store));
@@ -304,6 +333,11 @@ mod tests {
         assert!(h.contains("800"), "the ceiling at 20 ms, c16: {h}");
         assert!(h.contains("ecosystem/httpx (small)"), "{h}");
         assert!(h.contains("5.71×"), "rust over hotpath at c16: {h}");
+        // No manifest for the run: one server thread, 66k per core against the fastest 40k.
+        assert!(
+            h.contains("1.65× (66,000 req/s per core × 1 threads"),
+            "the goal from the server's CPU time: {h}"
+        );
         assert!(h.contains("hotpath 0.75"), "the share of the ceiling: {h}");
         assert!(h.contains("2.25×"), "server over the fastest client: {h}");
     }
