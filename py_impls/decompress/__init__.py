@@ -14,8 +14,16 @@ The one rule for bad input (every tier, see README "decompress"):
 * ``not-gzip``  where a member should start there is neither a NUL nor the magic
   bytes: a non-gzip file (offset 0) or garbage between members (its offset).
 * ``truncated`` the input ends inside the member that starts at ``offset``.
-* ``corrupt``   the member at ``offset`` has an invalid header or deflate data.
+* ``corrupt``   the member at ``offset`` has an invalid header (a header CRC-16, FHCRC,
+  that does not match included) or invalid deflate data.
 * ``checksum``  the member at ``offset`` decodes but its CRC-32 or ISIZE is wrong.
+
+Known deviations, found by the differential tests (``tests/test_differential.py``) and kept
+visible rather than hidden: Python's ``gzip`` module (the naive tier) reads a header's CRC-16
+without checking it, so it accepts a member whose FHCRC does not match; isal's zlib reports a
+wrong FHCRC with the same message as a wrong CRC-32, so ``isal-zlib-loop`` calls it ``checksum``;
+``isal.igzip`` and ``zlib_ng.gzip_ng`` read stray bytes after the last member, fewer than a
+header's 10, as a cut member: ``truncated`` where the rule says ``not-gzip`` at the first.
 """
 
 import contextlib

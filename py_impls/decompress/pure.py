@@ -254,10 +254,14 @@ def _header(data, pos, start):
             if nul < 0:
                 raise GzipError("truncated", start, "inside the header")
             pos = nul + 1
-    if flags & 2:  # FHCRC: CRC-16 of the header, skipped unverified
-        pos += 2
     if pos > end:
         raise GzipError("truncated", start, "inside the header")
+    if flags & 2:  # FHCRC: the low 16 bits of the header's CRC-32
+        if pos + 2 > end:
+            raise GzipError("truncated", start, "inside the header")
+        if crc32(data[start:pos]) & 0xFFFF != data[pos] | data[pos + 1] << 8:
+            raise GzipError("corrupt", start, "the header's CRC-16 (FHCRC) does not match")
+        pos += 2
     return pos
 
 

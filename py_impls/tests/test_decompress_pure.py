@@ -32,9 +32,13 @@ def trailer(payload):
     return struct.pack("<II", zlib.crc32(payload), len(payload) & 0xFFFFFFFF)
 
 
-def member(deflate, payload, flags=0, extra=b""):
-    """A gzip member around a raw deflate stream; extra = the optional header fields."""
-    return b"\x1f\x8b\x08" + bytes([flags]) + b"\0\0\0\0\x00\xff" + extra + deflate + trailer(payload)
+def member(deflate, payload, flags=0, extra=b"", header_crc=True):
+    """A gzip member around a raw deflate stream; extra = the optional header fields. With
+    FHCRC, the last two bytes of ``extra`` become the header's CRC-16 (unless not asked to)."""
+    header = b"\x1f\x8b\x08" + bytes([flags]) + b"\0\0\0\0\x00\xff" + extra
+    if flags & 2 and header_crc:
+        header = header[:-2] + struct.pack("<H", zlib.crc32(header[:-2]) & 0xFFFF)
+    return header + deflate + trailer(payload)
 
 
 def first_block_type(member_bytes):
@@ -234,7 +238,7 @@ def test_all_header_flags():
     deflate = raw_deflate(payload)
     fextra = struct.pack("<H", 6) + b"AB\x02\x00xy"
     fname, fcomment = b"record.warc.wet\0", b"a comment \xe9\0"
-    header_crc = b"\x12\x34"  # FHCRC: not verified
+    header_crc = b"\x12\x34"  # FHCRC: `member` writes the header's CRC-16 here
     cases = [
         (0x01, b""),                                     # FTEXT
         (0x02, header_crc),                              # FHCRC
@@ -249,6 +253,13 @@ def test_all_header_flags():
         assert gzip.decompress(data) == payload  # the hand-built header is valid
         assert decompress(data) == (1, payload)
         assert decompress(data + data) == (2, payload + payload)
+
+
+def test_a_wrong_header_crc_is_corrupt():
+    payload = b"abc" * 50
+    data = member(raw_deflate(payload), payload, 0x02, b"\x12\x34", header_crc=False)
+    assert error_of(data) == ("corrupt", 0)
+    assert error_of(gz(b"x") + data) == ("corrupt", len(gz(b"x")))
 
 
 def test_nul_only_input_is_not_gzip():

@@ -82,6 +82,9 @@ pub fn decompress(input: &[u8]) -> Result<Decompressed, GzipError> {
     let mut data = output_buffer(input.len());
     let (mut pos, mut members) = (0, 0);
     while let Some(start) = next_member(input, pos, members)? {
+        if input.get(start + 3).is_some_and(|flags| flags & 0x02 != 0) {
+            header_len(&input[start..]).map_err(|(kind, what)| error(kind, start, what))?;
+        }
         loop {
             match inflater.gzip_member(&input[start..], data.spare_capacity_mut()) {
                 Ok((consumed, written)) => {
@@ -308,11 +311,20 @@ fn header_len(m: &[u8]) -> Result<usize, (ErrorKind, &'static str)> {
             p += rest.iter().position(|&b| b == 0).ok_or(TRUNCATED)? + 1;
         }
     }
-    if flags & 0x02 != 0 {
-        p += 2; // FHCRC: skipped, not verified (as zlib and libdeflate do by default).
-    }
     if p > m.len() {
         return Err(TRUNCATED);
+    }
+    if flags & 0x02 != 0 {
+        // FHCRC: the low 16 bits of the header's CRC-32, verified as zlib does (libdeflate
+        // skips it, so the pick checks it through here before calling libdeflate).
+        let stored = m.get(p..p + 2).ok_or(TRUNCATED)?;
+        if crc32fast::hash(&m[..p]) as u16 != u16::from_le_bytes([stored[0], stored[1]]) {
+            return Err((
+                ErrorKind::Corrupt,
+                "the header's CRC-16 (FHCRC) does not match",
+            ));
+        }
+        p += 2;
     }
     Ok(p)
 }
@@ -404,6 +416,32 @@ mod tests {
         assert!(member.len() * 4 < text.len());
         for (name, decoder) in VARIANTS {
             assert_eq!(decoder(&member).unwrap().data, text, "{name}");
+        }
+    }
+
+    /// FHCRC: a header CRC-16 that matches is accepted, one that does not is `corrupt` at the
+    /// member, in every variant (libdeflate skips it: the pick checks it first).
+    #[test]
+    fn the_header_crc_is_verified() {
+        let mut gz = GzEncoder::new(Vec::new(), Compression::default());
+        gz.write_all(b"hello").unwrap();
+        let plain = gz.finish().unwrap();
+        let mut header = plain[..10].to_vec();
+        header[3] |= 0x02;
+        let crc = (crc32fast::hash(&header) as u16).to_le_bytes();
+        let good = [&header[..], &crc, &plain[10..]].concat();
+        let bad = [&header[..], &[crc[0] ^ 1, crc[1]], &plain[10..]].concat();
+        let two = [&plain[..], &bad].concat();
+        for (name, decoder) in VARIANTS {
+            assert_eq!(decoder(&good).unwrap().data, b"hello", "{name}");
+            let e = decoder(&bad).err().expect("a wrong FHCRC is an error");
+            assert_eq!((e.kind, e.offset), (ErrorKind::Corrupt, 0), "{name}");
+            let e = decoder(&two).err().expect("a wrong FHCRC is an error");
+            assert_eq!(
+                (e.kind, e.offset),
+                (ErrorKind::Corrupt, plain.len() as u64),
+                "{name}"
+            );
         }
     }
 }
