@@ -18,9 +18,12 @@ The one rule for bad input (every tier, see README "decompress"):
   that does not match included) or invalid deflate data.
 * ``checksum``  the member at ``offset`` decodes but its CRC-32 or ISIZE is wrong.
 
-Known deviations, found by the differential tests (``tests/test_differential.py``) and kept
-visible rather than hidden: Python's ``gzip`` module (the naive tier) reads a header's CRC-16
-without checking it, so it accepts a member whose FHCRC does not match; isal's zlib reports a
+Known deviations, found by the differential tests (``tests/test_differential.py``) and the
+README's fault table (``tests/fault_table.rs``), kept visible rather than hidden: the readers
+built like Python's ``gzip`` module (``gzip`` itself in the naive tier, ``isal.igzip`` and
+``zlib_ng.gzip_ng``) and isal's zlib accept a header with reserved flags set; Python's ``gzip``
+module reads a header's CRC-16 without checking it, so it accepts a member whose FHCRC does not
+match; isal's zlib reports a
 wrong FHCRC with the same message as a wrong CRC-32, so ``isal-zlib-loop`` calls it ``checksum``;
 ``isal.igzip`` and ``zlib_ng.gzip_ng`` read stray bytes after the last member, fewer than a
 header's 10, as a cut member: ``truncated`` where the rule says ``not-gzip`` at the first.
