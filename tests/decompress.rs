@@ -8,20 +8,11 @@ use common::{
     assert_every_tier, assert_no_failures, assert_same_error_everywhere, member, scratch,
     shared_datasets, text,
 };
-use gluebench::check::{self, Options, Status};
+use gluebench::check::{self, Status};
 use std::path::PathBuf;
 
 fn check_file(path: PathBuf) -> check::Report {
-    let opts = Options {
-        dataset: None,
-        task: "decompress".into(),
-        input: Some(path),
-        tiers: vec![],
-        full: true,
-        index: None,
-        expected: None,
-    };
-    check::run(&opts).expect("check runs")
+    common::check_file("decompress", path)
 }
 
 fn flip(mut data: Vec<u8>, index: usize, mask: u8) -> Vec<u8> {

@@ -8,7 +8,7 @@ mod common;
 
 use common::scratch;
 use flate2::{write::GzEncoder, Compression};
-use gluebench::check::{self, Options, Report, Status};
+use gluebench::check::{self, Report, Status};
 use gluebench::task::{TaskError, Tier};
 use std::io::Write;
 
@@ -155,16 +155,7 @@ fn run(task: &str, name: &str, data: &[u8]) -> Report {
         name.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
     ));
     std::fs::write(&path, data).unwrap();
-    check::run(&Options {
-        dataset: None,
-        task: task.into(),
-        input: Some(path),
-        tiers: vec![],
-        full: true,
-        index: None,
-        expected: None,
-    })
-    .expect("check runs")
+    common::check_file(task, path)
 }
 
 /// What a call reported, in a few words: `corrupt @12` (a byte offset), `bad-field line 2`,

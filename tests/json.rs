@@ -4,23 +4,10 @@
 mod common;
 
 use common::{
-    assert_every_tier, assert_no_failures, assert_same_error_everywhere, scratch, shared_datasets,
+    assert_every_tier, assert_no_failures, assert_same_error_everywhere, check_file, scratch,
+    shared_datasets,
 };
 use gluebench::check::{self, Options, Status};
-use std::path::PathBuf;
-
-fn check_file(task: &str, path: PathBuf) -> check::Report {
-    let opts = Options {
-        dataset: None,
-        task: task.into(),
-        input: Some(path),
-        tiers: vec![],
-        full: true,
-        index: None,
-        expected: None,
-    };
-    check::run(&opts).expect("check runs")
-}
 
 fn cdx(fields: &str) -> String {
     format!(

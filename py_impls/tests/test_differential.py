@@ -303,6 +303,10 @@ def test_decompress_every_variant_agrees(vid, fn, opts, data):
     if vid in DEVIATIONS and DEVIATIONS[vid](data, (kind, want)):
         return
     got_kind, got = decompress_outcome(fn, data)
+    if kind == got_kind == "error" and "truncated" in (got[0], want[0]) and got[1] in (want[1], None):
+        # Outside the rule (documented): a member both cut short and damaged is `truncated`
+        # for one decoder and `corrupt` or `checksum` for another, by how far each reads.
+        return
     if kind == "error" and got_kind == "error" and got[1] is None:
         # gzip-module tiers hide member offsets (documented): the kind must still agree.
         assert got[0] == want[0], (data, got, want)

@@ -110,15 +110,20 @@ pub fn section(data: &Data) -> String {
             h,
             "<tr><td>{}</td><td>{ratio}</td><td>{rows}</td><td>{}</td></tr>",
             esc(&g.goal),
-            match g.met() {
-                Some(true) => "<span class=\"ok\">met</span>",
-                Some(false) => "<span class=\"bad\">not met</span>",
-                None => "–",
-            }
+            met_cell(g.met())
         );
     }
     h += "</table>\n";
     h
+}
+
+/// A goal's verdict cell: met, not met, or "–" when it was not measured.
+pub fn met_cell(met: Option<bool>) -> &'static str {
+    match met {
+        Some(true) => "<span class=\"ok\">met</span>",
+        Some(false) => "<span class=\"bad\">not met</span>",
+        None => "–",
+    }
 }
 
 #[cfg(test)]

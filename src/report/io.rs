@@ -278,11 +278,7 @@ fn goals(rows: &[&Row], data: &Data) -> String {
             h,
             "<tr><td>{}</td><td>{measured}</td><td>{}</td></tr>",
             esc(&goal),
-            match met {
-                Some(true) => "<span class=\"ok\">met</span>",
-                Some(false) => "<span class=\"bad\">not met</span>",
-                None => "–",
-            }
+            super::goals::met_cell(met)
         );
     }
     h += "</table>\n";

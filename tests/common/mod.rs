@@ -111,6 +111,20 @@ pub fn assert_same_error_everywhere<'r>(
     reference
 }
 
+/// `check` of every tier of `task` (slow ones too) on a file of the user's.
+pub fn check_file(task: &str, path: PathBuf) -> gluebench::check::Report {
+    gluebench::check::run(&gluebench::check::Options {
+        dataset: None,
+        task: task.into(),
+        input: Some(path),
+        tiers: vec![],
+        full: true,
+        index: None,
+        expected: None,
+    })
+    .expect("check runs")
+}
+
 /// `check` of every tier of a task with a fixture, on one of its regimes (e.g. `lat0-c4-small`).
 pub fn check_regime(task: &str, regime: &str) -> gluebench::check::Report {
     check_regime_on(task, regime, None)
