@@ -233,6 +233,17 @@ impl Settings {
     }
 }
 
+/// The status a results row records for a variant that failed with an error of `kind`: the
+/// verification outcomes and the ways the Python worker fails (`crashed`, `timeout`,
+/// `out-of-memory`; the worker is restarted for the next benchmark) as they are, anything else
+/// `error`.
+pub fn failure_status(kind: &str) -> &str {
+    match kind {
+        "differs" | "mismatch" | "unavailable" | "crashed" | "timeout" | "out-of-memory" => kind,
+        _ => "error",
+    }
+}
+
 /// The interpreter axis (README, "The JIT question"): the interpreters of
 /// `$GLUEBENCH_INTERPRETERS` (comma-separated: `3.12`, `3.13`, `pypy3`, a path). When set, a
 /// `cargo bench` times each Python tier's pick in each task's main regime under the default
