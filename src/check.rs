@@ -344,7 +344,7 @@ impl Report {
         }
         println!();
         println!(
-            "{:<10} {:<28} {:<9} {:>9} {:>10}  result",
+            "{:<10} {:<28} {:<13} {:>9} {:>10}  result",
             "tier", "variant", "status", "seconds", "speed"
         );
         for r in &self.rows {
@@ -367,7 +367,7 @@ impl Report {
                 (None, None) => String::new(),
             };
             println!(
-                "{:<10} {:<28} {:<9} {:>9} {:>10}  {}",
+                "{:<10} {:<28} {:<13} {:>9} {:>10}  {}",
                 r.tier.as_str(),
                 name,
                 r.status.as_str(),

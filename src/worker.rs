@@ -295,13 +295,12 @@ pub fn death(status: Option<ExitStatus>, stderr: &[String]) -> TaskError {
     }
     let hint = match status.and_then(|s| s.signal()) {
         Some(9) => {
-            " (SIGKILL from outside the harness: most often the kernel's out-of-memory \
-                    killer, see `dmesg`; lower GLUEBENCH_WORKER_MEMORY so the tier fails with a \
-                    MemoryError instead)"
+            " from outside the harness (most often the kernel's out-of-memory killer, see \
+             `dmesg`; lower GLUEBENCH_WORKER_MEMORY so that such a tier fails with a \
+             MemoryError instead)"
         }
         Some(_) => {
-            " (a bug in the tier or an extension it calls: its Python traceback is on \
-                    stderr; `gluebench check --task TASK --tier TIER` reproduces it)"
+            " (a bug in the tier or in an extension it calls; its Python traceback is on stderr)"
         }
         None => "",
     };

@@ -33,6 +33,7 @@ fn broken_task() -> Task {
         more_datasets: Vec::new(),
         cut: None,
         fixture: None,
+        describe: |s| format!("{} bytes", s["bytes"]),
         ..tasks::find("decompress").expect("decompress")
     }
 }
