@@ -92,7 +92,8 @@ impl Worker {
             while matches!(lines.read_until(b'\n', &mut buf), Ok(n) if n > 0) {
                 let line = String::from_utf8_lossy(&buf).trim_end().to_string();
                 buf.clear();
-                eprintln!("{line}");
+                // Passed on as it comes; never a panic if our own stderr is gone.
+                let _ = writeln!(std::io::stderr(), "{line}");
                 let mut tail = tail.lock().unwrap_or_else(|e| e.into_inner());
                 if tail.len() == STDERR_TAIL {
                     tail.pop_front();
@@ -338,5 +339,49 @@ impl Drop for Worker {
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::death;
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::ExitStatus;
+
+    fn lines(text: &str) -> Vec<String> {
+        text.lines().map(String::from).collect()
+    }
+
+    #[test]
+    fn a_death_says_how_and_where() {
+        let segv = death(
+            Some(ExitStatus::from_raw(11)),
+            &lines(
+                "Fatal Python error: Segmentation fault\n\nCurrent thread 0x1 (most recent call first):\n  \
+                 File \"/usr/lib/python3/ctypes/__init__.py\", line 519 in string_at\n  \
+                 File \"/x/py_impls/emoji/pyo3.py\", line 7 in count\n  \
+                 File \"/x/py_impls/worker.py\", line 173 in prepare\n",
+            ),
+        );
+        assert_eq!(segv.kind, "crashed");
+        assert!(segv.message.contains("signal 11 (SIGSEGV)"), "{segv}");
+        assert!(
+            segv.message.contains("pyo3.py\", line 7 in count"),
+            "{segv}"
+        );
+        // A Rust extension that cannot allocate aborts: out of memory, not a crash.
+        let abort = death(
+            Some(ExitStatus::from_raw(6)),
+            &lines("memory allocation of 68719476736 bytes failed"),
+        );
+        assert_eq!(abort.kind, "out-of-memory", "{abort}");
+        assert!(abort.message.contains("SIGABRT"), "{abort}");
+        let exit = death(Some(ExitStatus::from_raw(3 << 8)), &lines("bye\n"));
+        assert_eq!(exit.kind, "crashed");
+        assert!(
+            exit.message
+                .contains("exited with status 3; its last words: bye"),
+            "{exit}"
+        );
     }
 }
