@@ -205,6 +205,10 @@ def error_reply(exc):
         return {"ok": False, "error": {"kind": "out-of-memory", "offset": None, "message":
                 f"MemoryError: the tier ran out of memory under the worker's limit ({limit}); "
                 "raise GLUEBENCH_WORKER_MEMORY if the tier really needs more"}}
+    if MEMORY_LIMIT is not None and isinstance(exc, RuntimeError) and "can't start new thread" in str(exc):
+        return {"ok": False, "error": {"kind": "out-of-memory", "offset": None, "message":
+                f"RuntimeError: {exc}: every thread's stack counts against the worker's memory "
+                f"limit ({memory_limit_text()}); raise it for a tier with many threads"}}
     kind = getattr(exc, "kind", None) or "internal"
     message = str(exc) if kind != "internal" else f"{type(exc).__name__}: {exc}"
     return {"ok": False, "error": {"kind": kind, "offset": getattr(exc, "offset", None), "message": message}}
