@@ -234,12 +234,13 @@ impl Settings {
 }
 
 /// The status a results row records for a variant that failed with an error of `kind`: the
-/// verification outcomes and the ways the Python worker fails (`crashed`, `timeout`,
-/// `out-of-memory`; the worker is restarted for the next benchmark) as they are, anything else
-/// `error`.
+/// verification outcomes and the ways the Python worker fails (`crashed`, `timeout` for the
+/// kind `worker-timeout`, `out-of-memory`; the worker is restarted for the next benchmark),
+/// anything else (e.g. a task's own `timeout` at a range, in fetch) `error`.
 pub fn failure_status(kind: &str) -> &str {
     match kind {
-        "differs" | "mismatch" | "unavailable" | "crashed" | "timeout" | "out-of-memory" => kind,
+        "differs" | "mismatch" | "unavailable" | "crashed" | "out-of-memory" => kind,
+        "worker-timeout" => "timeout",
         _ => "error",
     }
 }
@@ -1169,6 +1170,15 @@ mod tests {
         assert!(a.wanted("emoji/rust") && !a.wanted("emoji/rust/scanner/wet-16m"));
         assert!(!parse("--bench --ignored").wanted("x"));
         assert!(parse("--bench").wanted("anything"));
+    }
+
+    #[test]
+    fn worker_failures_are_statuses_a_tasks_own_errors_are_not() {
+        assert_eq!(failure_status("crashed"), "crashed");
+        assert_eq!(failure_status("worker-timeout"), "timeout");
+        assert_eq!(failure_status("out-of-memory"), "out-of-memory");
+        assert_eq!(failure_status("timeout"), "error"); // fetch's, at a range
+        assert_eq!(failure_status("truncated"), "error");
     }
 
     #[test]

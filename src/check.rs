@@ -35,7 +35,8 @@ pub enum Status {
     Differs,
     /// The Python worker died under the variant (e.g. SIGSEGV in an extension); restarted.
     Crashed,
-    /// No answer within the deadline (`GLUEBENCH_TIMEOUT`): the worker was killed, restarted.
+    /// No answer within the deadline (`GLUEBENCH_TIMEOUT`; error kind `worker-timeout`, not a
+    /// task's own `timeout`, e.g. fetch's at a range): the worker was killed, restarted.
     Timeout,
     /// A MemoryError under the worker's memory limit (`GLUEBENCH_WORKER_MEMORY`), or a death
     /// of a failed allocation; restarted.
@@ -60,7 +61,7 @@ impl Status {
     pub fn of_error(err: &TaskError) -> Status {
         match err.kind.as_str() {
             "crashed" => Status::Crashed,
-            "timeout" => Status::Timeout,
+            "worker-timeout" => Status::Timeout,
             "out-of-memory" => Status::OutOfMemory,
             _ => Status::Error,
         }

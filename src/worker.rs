@@ -25,7 +25,8 @@
 //! `out-of-memory` (a MemoryError under the worker's memory limit).
 //!
 //! When a request fails because the worker is gone, the error says how, in kinds a results row
-//! records as its status: `timeout` (no reply within the deadline: the worker is killed),
+//! records as its status: `worker-timeout` (status `timeout`: no reply within the deadline,
+//! the worker is killed; fetch has a `timeout` of its own, at a range),
 //! `crashed` (it died, e.g. of SIGSEGV in an extension: the signal and the crash site from
 //! Python's faulthandler on its stderr) or `out-of-memory` (a MemoryError, or a death whose last
 //! words were a failed allocation). After any of these the worker is retired
@@ -148,7 +149,7 @@ impl Worker {
             Err(RecvTimeoutError::Timeout) => {
                 self.stop();
                 return Err(TaskError::new(
-                    "timeout",
+                    "worker-timeout",
                     format!(
                         "no answer within {} s (GLUEBENCH_TIMEOUT); the worker was killed and is \
                          restarted for the next variant (raise GLUEBENCH_TIMEOUT if the tier is \

@@ -128,6 +128,8 @@ fn check_records_each_broken_tier_and_measures_the_rest() {
         hang.contains("within 3 s") && hang.contains("GLUEBENCH_TIMEOUT"),
         "{hang}"
     );
+    let kind = row("naive", "hang").error.as_ref().unwrap().kind.clone();
+    assert_eq!(kind, "worker-timeout", "not a task's own timeout");
     let hog = error("hotpath", "hog");
     assert!(
         hog.contains("MemoryError") && hog.contains("GLUEBENCH_WORKER_MEMORY"),
