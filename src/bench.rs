@@ -233,6 +233,18 @@ impl Settings {
     }
 }
 
+/// The status a results row records for a variant that failed with an error of `kind`: the
+/// verification outcomes and the ways the Python worker fails (`crashed`, `timeout` for the
+/// kind `worker-timeout`, `out-of-memory`; the worker is restarted for the next benchmark),
+/// anything else (e.g. a task's own `timeout` at a range, in fetch) `error`.
+pub fn failure_status(kind: &str) -> &str {
+    match kind {
+        "differs" | "mismatch" | "unavailable" | "crashed" | "out-of-memory" => kind,
+        "worker-timeout" => "timeout",
+        _ => "error",
+    }
+}
+
 /// The interpreter axis (README, "The JIT question"): the interpreters of
 /// `$GLUEBENCH_INTERPRETERS` (comma-separated: `3.12`, `3.13`, `pypy3`, a path). When set, a
 /// `cargo bench` times each Python tier's pick in each task's main regime under the default
@@ -1158,6 +1170,15 @@ mod tests {
         assert!(a.wanted("emoji/rust") && !a.wanted("emoji/rust/scanner/wet-16m"));
         assert!(!parse("--bench --ignored").wanted("x"));
         assert!(parse("--bench").wanted("anything"));
+    }
+
+    #[test]
+    fn worker_failures_are_statuses_a_tasks_own_errors_are_not() {
+        assert_eq!(failure_status("crashed"), "crashed");
+        assert_eq!(failure_status("worker-timeout"), "timeout");
+        assert_eq!(failure_status("out-of-memory"), "out-of-memory");
+        assert_eq!(failure_status("timeout"), "error"); // fetch's, at a range
+        assert_eq!(failure_status("truncated"), "error");
     }
 
     #[test]

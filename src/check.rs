@@ -33,6 +33,14 @@ pub enum Status {
     Skipped,
     /// A `known_mismatch` variant that disagrees, as declared: reported, not a failure.
     Differs,
+    /// The Python worker died under the variant (e.g. SIGSEGV in an extension); restarted.
+    Crashed,
+    /// No answer within the deadline (`GLUEBENCH_TIMEOUT`; error kind `worker-timeout`, not a
+    /// task's own `timeout`, e.g. fetch's at a range): the worker was killed, restarted.
+    Timeout,
+    /// A MemoryError under the worker's memory limit (`GLUEBENCH_WORKER_MEMORY`), or a death
+    /// of a failed allocation; restarted.
+    OutOfMemory,
 }
 
 impl Status {
@@ -43,6 +51,19 @@ impl Status {
             Status::Error => "error",
             Status::Skipped => "skipped",
             Status::Differs => "differs",
+            Status::Crashed => "crashed",
+            Status::Timeout => "timeout",
+            Status::OutOfMemory => "out-of-memory",
+        }
+    }
+
+    /// The status of a variant that failed with `err`: how the worker failed, or `error`.
+    pub fn of_error(err: &TaskError) -> Status {
+        match err.kind.as_str() {
+            "crashed" => Status::Crashed,
+            "worker-timeout" => Status::Timeout,
+            "out-of-memory" => Status::OutOfMemory,
+            _ => Status::Error,
         }
     }
 }
@@ -91,7 +112,12 @@ pub fn run(opts: &Options) -> Result<Report, String> {
             (None, None) => Input::dataset(&task, task.dataset)?,
         },
     };
-    let mut session = Session::new();
+    Ok(run_in(&mut Session::new(), task, input, opts))
+}
+
+/// [`run`] for a task and input the caller made, in the caller's session (the robustness
+/// tests run deliberately broken variants this way, with short deadlines).
+pub fn run_in(session: &mut Session, task: Task, input: Input, opts: &Options) -> Report {
     let (variants, python_error) = session.variants(&task);
     let selected = |tier: Tier| opts.tiers.is_empty() || opts.tiers.contains(&tier);
 
@@ -134,21 +160,14 @@ pub fn run(opts: &Options) -> Result<Report, String> {
         if live {
             eprint!("gluebench: check {} {:<40}\r", task.name, v.id());
         }
-        rows.push(check_one(
-            &mut session,
-            &task,
-            v,
-            &input,
-            &expected,
-            opts.full,
-        ));
+        rows.push(check_one(session, &task, v, &input, &expected, opts.full));
     }
     if live {
         eprint!("{:70}\r", "");
     }
     rows.sort_by_key(|r| r.tier);
     let python = session.python_info();
-    Ok(Report {
+    Report {
         task,
         input_len: input.len(),
         input: input.label,
@@ -156,7 +175,7 @@ pub fn run(opts: &Options) -> Result<Report, String> {
         expected,
         rows,
         python,
-    })
+    }
 }
 
 fn check_one(
@@ -210,7 +229,7 @@ fn check_one(
             row.summary = Some(summary);
         }
         (Err(err), _) => {
-            row.status = Status::Error;
+            row.status = Status::of_error(&err);
             row.error = Some(err);
         }
     }
@@ -222,7 +241,7 @@ impl Report {
     pub fn failures(&self) -> Vec<&Row> {
         self.rows
             .iter()
-            .filter(|r| matches!(r.status, Status::Mismatch | Status::Error))
+            .filter(|r| !matches!(r.status, Status::Ok | Status::Skipped | Status::Differs))
             .collect()
     }
 
@@ -326,7 +345,7 @@ impl Report {
         }
         println!();
         println!(
-            "{:<10} {:<28} {:<9} {:>9} {:>10}  result",
+            "{:<10} {:<28} {:<13} {:>9} {:>10}  result",
             "tier", "variant", "status", "seconds", "speed"
         );
         for r in &self.rows {
@@ -349,7 +368,7 @@ impl Report {
                 (None, None) => String::new(),
             };
             println!(
-                "{:<10} {:<28} {:<9} {:>9} {:>10}  {}",
+                "{:<10} {:<28} {:<13} {:>9} {:>10}  {}",
                 r.tier.as_str(),
                 name,
                 r.status.as_str(),

@@ -42,9 +42,11 @@ fn check_command() -> Command {
         .about(
             "Run every tier of TASK once, verify each against the expected result, and print one
 row per tier (tier, variant, status, seconds, speed, result). Status: ok, mismatch,
-error, skipped (a slow tier on a big input), or differs (a variant that follows
-other rules by design, as it declares). Exits 1 naming the tiers that disagree or
-fail.",
+error, skipped (a slow tier on a big input), differs (a variant that follows
+other rules by design, as it declares), or how the Python worker failed under the
+tier: crashed, timeout (GLUEBENCH_TIMEOUT) or out-of-memory (GLUEBENCH_WORKER_MEMORY);
+the worker is then restarted for the next tier. Exits 1 naming the tiers that
+disagree or fail.",
         )
         .arg(
             Arg::new("task")

@@ -203,6 +203,9 @@ pub struct Session {
     /// What the worker last prepared (task, variant id, input, its params), so `time` can re-prepare.
     prepared: Option<(String, String, PathBuf, String)>,
     pub timeout: Duration,
+    /// Extra environment variables for the worker (tests: `GLUEBENCH_WORKER_MEMORY`).
+    pub worker_env: Vec<(String, String)>,
+    starts: usize,
 }
 
 impl Default for Session {
@@ -222,6 +225,8 @@ impl Session {
             env: None,
             prepared: None,
             timeout: Duration::from_secs(secs),
+            worker_env: Vec::new(),
+            starts: 0,
         }
     }
 
@@ -243,13 +248,16 @@ impl Session {
         }
     }
 
-    /// The worker, bootstrapping the venv on first use and restarting it after a crash.
+    /// The worker, bootstrapping the venv on first use and restarting it after it crashed, was
+    /// killed at a deadline or ran out of memory (the failed variant's error says which).
     fn worker(&mut self) -> Result<&mut Worker, TaskError> {
         if !self.worker.as_mut().is_some_and(|w| w.is_alive()) {
             self.prepared = None;
+            self.worker = None; // the old one is reaped before the new one starts
             let env = self.env()?;
-            let worker = Worker::start(&env.python, bootstrap::root())
+            let worker = Worker::start_with(&env.python, bootstrap::root(), &self.worker_env)
                 .map_err(|e| TaskError::new("unavailable", e))?;
+            self.starts += 1;
             self.worker = Some(worker);
         }
         Ok(self.worker.as_mut().expect("just started"))
@@ -422,6 +430,11 @@ impl Session {
             ));
         }
         Ok(())
+    }
+
+    /// How many workers this session has started (a restart after a failure counts one more).
+    pub fn worker_starts(&self) -> usize {
+        self.starts
     }
 
     /// The worker's hello (interpreter, library versions), if it is running.

@@ -277,10 +277,7 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
                     Ok(gated) => gated,
                     Err(e) => {
                         eprintln!("gluebench: {name}/{id}/{}: not timed: {e}", job.dataset);
-                        let kind = match e.kind.as_str() {
-                            "differs" | "mismatch" | "unavailable" => e.kind.clone(),
-                            _ => "error".to_string(),
-                        };
+                        let kind = bench::failure_status(&e.kind).to_string();
                         // A tier whose packages do not install under an interpreter of the
                         // axis is a finding there, not a failure.
                         let expected_gap = kind == "unavailable" && job.session > 0;
@@ -304,23 +301,35 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
                 } else {
                     Throughput::Elements(units) // e.g. calls
                 });
+                // A failure while timed (a wrong answer, a crash, a deadline) ends the
+                // benchmark through a panic; its error is kept for the row. The session starts
+                // a fresh worker for the next benchmark if this one died.
+                let mut timing_error = None;
                 let run = catch_unwind(AssertUnwindSafe(|| {
                     group.bench_function(BenchmarkId::new(&id, &job.dataset), |b| {
                         b.iter_custom(|iters| {
                             session
                                 .time(&task, v, input, iters, &expected)
-                                .unwrap_or_else(|e| panic!("{name}/{id}: {e}"))
+                                .unwrap_or_else(|e| {
+                                    let message = format!("{name}/{id}: {e}");
+                                    timing_error = Some(e);
+                                    panic!("{message}")
+                                })
                         })
                     });
                 }));
-                let outcome = run.map_err(|_| {
-                    (
+                let outcome = run.map_err(|_| match &timing_error {
+                    Some(e) => (
+                        bench::failure_status(&e.kind).to_string(),
+                        format!("while timed: {}", e.message),
+                    ),
+                    None => (
                         "error".to_string(),
                         "failed while being timed (see above)".to_string(),
-                    )
+                    ),
                 });
-                if outcome.is_err() {
-                    failed.push(format!("{name}/{id}/{} (error while timed)", job.dataset));
+                if let Err((kind, _)) = &outcome {
+                    failed.push(format!("{name}/{id}/{} ({kind} while timed)", job.dataset));
                 }
                 recorder.record(m, outcome);
             }

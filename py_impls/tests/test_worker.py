@@ -77,3 +77,25 @@ def test_a_variant_with_an_input_option_gets_a_fresh_object_every_call(tmp_path,
     assert prepared["summary"] == {"n": 4}
     assert w.time({"iters": 3})["ns"] > 0
     assert seen == ["abc!"] * 4 and len({id(x) for x in seen}) == 4
+
+
+def test_requests_are_parsed_never_evaluated_and_bad_ones_refused():
+    import io
+    lines = list(worker.requests(io.BytesIO(b'{"op":"hello"}\n' + b"x" * 50 + b"\n" + b'{"op":"quit"}\n'), limit=20))
+    assert lines[0] == b'{"op":"hello"}\n' and lines[2] == b'{"op":"quit"}\n'
+    assert isinstance(lines[1], worker.Failure) and lines[1].kind == "protocol"  # over the limit, skipped whole
+    for bad in [b"__import__('os')", b"[1]", b'{"op": "exec"}', b'{"op": "time", "iters": true}',
+                b'{"op": "prepare", "task": "decompress"}', b"\xff", b"[" * 100000]:
+        with pytest.raises(worker.Failure) as err:
+            worker.parse_request(bad)
+        assert err.value.kind == "protocol", bad[:20]
+    with pytest.raises(worker.Failure) as err:
+        worker.task_module("os.path/../x")
+    assert err.value.kind == "protocol"
+
+
+def test_memory_limit_setting_and_error():
+    assert worker.parse_size("8G") == 8 << 30 and worker.parse_size("512MiB") == 512 << 20
+    assert worker.parse_size("1000") == 1000 and worker.parse_size("off") is None
+    assert 0 < worker.default_memory_limit() <= worker.DEFAULT_MEMORY_CAP
+    assert worker.error_reply(MemoryError())["error"]["kind"] == "out-of-memory"

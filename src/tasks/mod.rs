@@ -158,18 +158,6 @@ pub fn find(name: &str) -> Option<Task> {
     all().into_iter().find(|t| t.name == name)
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn cut_lines_keeps_whole_lines() {
-        let data = b"aaa\nbbbb\ncc";
-        assert_eq!(super::cut_lines(data, 1), b"aaa\n", "at least one line");
-        assert_eq!(super::cut_lines(data, 8), b"aaa\n");
-        assert_eq!(super::cut_lines(data, 9), b"aaa\nbbbb\n");
-        assert_eq!(super::cut_lines(data, 100), data);
-    }
-}
-
 /// The slower path a variant runs on this machine instead of its fast one, if it does: the
 /// emoji scanner (the emoji picks of rust and pyo3, and the pipeline's emoji stage in those
 /// tiers) without AVX2. Recorded on each row the variant measured, and shown in the report.
@@ -183,4 +171,16 @@ pub fn fallback(task: &str, tier: &str, variant: &str) -> Option<&'static str> {
     runs_the_scanner
         .then(rust_impls::emoji::simd_fallback)
         .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cut_lines_keeps_whole_lines() {
+        let data = b"aaa\nbbbb\ncc";
+        assert_eq!(super::cut_lines(data, 1), b"aaa\n", "at least one line");
+        assert_eq!(super::cut_lines(data, 8), b"aaa\n");
+        assert_eq!(super::cut_lines(data, 9), b"aaa\nbbbb\n");
+        assert_eq!(super::cut_lines(data, 100), data);
+    }
 }
