@@ -46,6 +46,10 @@ fn decompress_cases() -> Vec<(&'static str, Vec<u8>)> {
         ("compression method not deflate", patch(&m, 2, |_| 7)),
         ("reserved header flag set", patch(&m, 3, |b| b | 0x20)),
         ("invalid deflate block type", patch(&m, 10, |b| b | 0x06)),
+        (
+            "a distance too far back",
+            b"\x1f\x8b\x08\0\0\0\0\0\0\xffKLJ\x1c\x85\xa3!0\x1a\x02\xa3!0\x1a\x02\xa0!0\x1a\x02\xa3!0\x1a\x02\xc3 \x04\0\x14\xe0s\xbd\xd8\t\0\0".to_vec(),
+        ),
         ("header CRC-16 (FHCRC) wrong", header_crc),
         ("CRC-32 wrong", patch(&m, n - 8, |b| b ^ 1)),
         ("ISIZE wrong", patch(&m, n - 1, |b| b ^ 1)),
