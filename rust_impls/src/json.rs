@@ -345,29 +345,50 @@ pub fn wat_sonic(data: &[u8]) -> Result<Wat<'_>, JsonError> {
 #[derive(Deserialize)]
 struct WatDoc<'a> {
     #[serde(rename = "Envelope", borrow, default)]
-    envelope: Option<Envelope<'a>>,
+    envelope: Option<Object<Envelope<'a>>>,
 }
 #[derive(Deserialize)]
 struct Envelope<'a> {
     #[serde(rename = "Payload-Metadata", borrow, default)]
-    payload: Option<Payload<'a>>,
+    payload: Option<Object<Payload<'a>>>,
 }
 #[derive(Deserialize)]
 struct Payload<'a> {
     #[serde(rename = "HTTP-Response-Metadata", borrow, default)]
-    http: Option<Http<'a>>,
+    http: Option<Object<Http<'a>>>,
 }
 #[derive(Deserialize)]
 struct Http<'a> {
     #[serde(rename = "Headers", borrow, default)]
     headers: Option<ServerHeader<'a>>,
     #[serde(rename = "HTML-Metadata", default)]
-    html: Option<Html>,
+    html: Option<Object<Html>>,
 }
 #[derive(Deserialize)]
 struct Html {
     #[serde(rename = "Links", default)]
     links: Option<Count>,
+}
+
+/// A level of the WAT path, which must be a JSON object: a derived struct alone also accepts
+/// an array (its fields by position), so `"Envelope": []` would pass where the rule says
+/// `bad-field` (found by `tests/differential.rs`).
+struct Object<T>(T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Object<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Object<T>, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Object)
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
 }
 
 fn typed_wat<P: Parser>(data: &[u8]) -> Result<Wat<'_>, JsonError> {
@@ -380,8 +401,9 @@ fn typed_wat<P: Parser>(data: &[u8]) -> Result<Wat<'_>, JsonError> {
         let (number, text) = line?;
         let doc: WatDoc = parse_object::<P, _>(text, number)?;
         out.documents += 1;
-        if let Some(http) = doc.envelope.and_then(|e| e.payload).and_then(|p| p.http) {
-            out.links += http.html.and_then(|h| h.links).map_or(0, |c| c.0);
+        let envelope = doc.envelope.map(|e| e.0);
+        if let Some(Object(http)) = envelope.and_then(|e| e.payload).and_then(|p| p.0.http) {
+            out.links += http.html.and_then(|h| h.0.links).map_or(0, |c| c.0);
             if let Some(ServerHeader(Some(server))) = http.headers {
                 out.servers.insert(server);
             }
