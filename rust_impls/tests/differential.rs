@@ -17,9 +17,11 @@
 //! - `warc`: the pipeline's record reader (`pipeline::gunzip` + `content_block`) on gzip members
 //!   of WARC records, intact or with one member damaged.
 //!
-//! Each test runs a bounded number of cases (about 10 s in all, release or dev profile);
-//! a soak: `PROPTEST_CASES=20000 cargo test --release -p rust_impls --test differential`.
-//! Shrunk counterexamples are kept in `proptest-regressions/differential.txt` and rerun first.
+//! Each test runs a bounded number of cases (500 to 2,000: about 18 s in all in the dev profile,
+//! 5 s in release, on 2 cores). A soak, every test at that many cases:
+//! `PROPTEST_CASES=20000 cargo test --release -p rust_impls --test differential`.
+//! Shrunk counterexamples are kept in `differential.proptest-regressions` (next to this file)
+//! and rerun first; the ones found so far are also plain tests (`*_regressions`).
 
 use flate2::write::DeflateEncoder;
 use flate2::Compression;
@@ -334,6 +336,18 @@ fn miniz_excused(variant: &str, pick: &GzSummary, miniz: &GzSummary, input: &[u8
         }
 }
 
+/// The pick's documented leniency (libdeflate's `build_decode_table`: "we accept what zlib
+/// accepts, plus a bit more"): a Huffman code with a single codeword answers to both `0` and
+/// `1`, and the precode may be incomplete like the others, where zlib, zlib-rs and miniz_oxide
+/// say invalid (found by the soak: a flipped bit in a one-codeword distance code). The pick
+/// returns Ok, and its data still passes the member's CRC-32 and ISIZE; every other variant
+/// says `corrupt` at the same member.
+fn libdeflate_lenient(pick: &GzSummary, others: &[GzSummary]) -> bool {
+    pick.is_ok()
+        && matches!(others.first(), Some(Err((GzKind::Corrupt, _))))
+        && others.iter().all(|o| *o == others[0])
+}
+
 /// The length of the gzip header at the start of `m` (RFC 1952), if it is whole and valid.
 fn gzip_header_len(m: &[u8]) -> Option<usize> {
     let flags = *m.get(3)?;
@@ -368,8 +382,14 @@ fn decompress_agree(input: &[u8]) -> GzSummary {
     };
     let (pick, decode) = decompress::VARIANTS[0];
     let want = summary(&decode(input));
-    for (name, decoder) in &decompress::VARIANTS[1..] {
-        let got = summary(&decoder(input));
+    let others: Vec<GzSummary> = decompress::VARIANTS[1..]
+        .iter()
+        .map(|(_, decoder)| summary(&decoder(input)))
+        .collect();
+    if libdeflate_lenient(&want, &others) {
+        return want;
+    }
+    for ((name, _), got) in decompress::VARIANTS[1..].iter().zip(others) {
         if got != want && miniz_excused(name, &want, &got, input) {
             continue;
         }
@@ -389,7 +409,7 @@ fn decompress_agree(input: &[u8]) -> GzSummary {
 }
 
 proptest! {
-    #![proptest_config(config(160))]
+    #![proptest_config(config(800))]
 
     #[test]
     fn decompress_variants_agree(members in members(), damage in damage()) {
@@ -717,6 +737,7 @@ const NOT_JSON: &[&str] = &[
     "{\"a\":[1,2}",
     "{} {}",
     "{\"a\":.5}",
+    "{\"a\":\"\\u00G9\"}",
     "{\"a\":+1}",
     "{,}",
     "{\"a\":1}}",
@@ -982,7 +1003,7 @@ fn wat_agree(data: &[u8]) -> WatSummary {
 }
 
 proptest! {
-    #![proptest_config(config(400))]
+    #![proptest_config(config(2000))]
 
     #[test]
     fn cdxj_variants_agree(data in cdxj_file()) {
@@ -1010,6 +1031,22 @@ fn json_regressions() {
     ] {
         assert_eq!(wat_agree(doc.as_bytes()), Err((JsonKind::BadField, 1)), "{doc}");
     }
+    // Found by fuzz/ (cdxj_lines): a `\u` escape without four hex digits in a value the typed
+    // structs skip: sonic-rs skipped it unchecked, so sonic-typed said Ok where the rule (and
+    // every other variant) says invalid-json. Fixed in json.rs (`bad_unicode_escape`).
+    for json in [
+        &b"{\"a\":\"\\u00\x009\"}"[..],
+        b"{\"a\":\"\\u00G9\"}",
+        b"{\"a\":[\"\\uZZZZ\"]}",
+        b"{\"status\":\"200\",\"x\":{\"y\":\"\\u12 4\"}}",
+    ] {
+        let line = [&b"com,example)/ 20240529061930 "[..], json].concat();
+        assert_eq!(cdxj_agree(&line), Err((JsonKind::InvalidJson, 1)));
+        assert_eq!(wat_agree(json), Err((JsonKind::InvalidJson, 1)));
+    }
+    // An escaped backslash before `u` is no `\u` escape.
+    let json = b"{\"a\":\"\\\\u00G9 \\\\\\u0041\"}";
+    assert_eq!(wat_agree(json), Ok((1, 0, Vec::new())));
     // Arrays are still fine where the rule wants them, and objects where it wants objects.
     let doc = "{\"Envelope\":{\"Payload-Metadata\":{\"HTTP-Response-Metadata\":\
                {\"HTML-Metadata\":{\"Links\":[1,[],{}]},\"Headers\":{\"server\":\"x\"}}}}}";
@@ -1037,6 +1074,18 @@ fn decompress_regressions() {
     let miniz = decompress::decompress_miniz_oxide(&input).map(|_| ());
     let miniz = miniz.map_err(|e| e.kind);
     assert_eq!(miniz, Err(GzKind::Corrupt), "miniz_oxide waits now");
+    // Found by the soak (PROPTEST_CASES=20000): a one-codeword distance code read with a `1`
+    // bit. libdeflate (the pick) decodes it as the codeword (documented: "we accept
+    // what zlib accepts, plus a bit more"), and the data passes CRC-32 and ISIZE; zlib-rs and
+    // miniz_oxide (and C zlib) say "invalid distance code".
+    let input =
+        unhex("1f8b0800000000000000edc03101000000c2a000ebdfd71a1e500000000007f7383dca3fa5100000");
+    let got = decompress_agree(&input).map(|(members, data)| (members, data.len()));
+    assert_eq!(got, Ok((Some(1), 4261)));
+    for (name, decoder) in &decompress::VARIANTS[1..] {
+        let got = decoder(&input).map(|_| ()).map_err(|e| (e.kind, e.offset));
+        assert_eq!(got, Err((GzKind::Corrupt, 0)), "{name}");
+    }
 }
 
 // ================================================================ emoji
@@ -1298,7 +1347,7 @@ fn emoji_text(set: &EmojiSet, pieces: &[Piece]) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(config(400))]
+    #![proptest_config(config(1500))]
 
     #[test]
     fn emoji_variants_agree_on_a_small_set(pieces in pieces()) {
@@ -1374,7 +1423,7 @@ fn warc_record() -> impl Strategy<Value = WarcRecord> {
 }
 
 proptest! {
-    #![proptest_config(config(160))]
+    #![proptest_config(config(500))]
 
     #[test]
     fn warc_records_read_back(
