@@ -139,7 +139,7 @@ struct GzHeader {
     extra: Option<Vec<u8>>,
     name: Option<Vec<u8>>,
     comment: Option<Vec<u8>>,
-    /// FHCRC: `Some(true)` the right CRC-16, `Some(false)` a wrong one (the Rust tiers skip it).
+    /// FHCRC: `Some(true)` the right CRC-16, `Some(false)` a wrong one (`corrupt`).
     hcrc: Option<bool>,
 }
 
@@ -305,9 +305,9 @@ fn damage() -> impl Strategy<Value = Damage> {
 
 type GzSummary = Result<(Option<u64>, Vec<u8>), (GzKind, u64)>;
 
-/// The miniz_oxide variant's two known disagreements with the pick (not in the README's list
-/// of edge cases; reported in `fuzz/README.md`), each excused only when miniz_oxide's own
-/// one-shot inflate of that member's deflate data confirms it:
+/// The miniz_oxide variant's two known disagreements with the pick, both in the README's
+/// decompress section (known deviations; outside the rule), each excused only when
+/// miniz_oxide's own one-shot inflate of that member's deflate data confirms it:
 ///
 /// 1. the pick says `corrupt` ("invalid distance too far back") and miniz_oxide's streaming
 ///    inflate, which does not check that a distance stays within the member's output (its
@@ -336,8 +336,8 @@ fn miniz_excused(variant: &str, pick: &GzSummary, miniz: &GzSummary, input: &[u8
         }
 }
 
-/// The pick's documented leniency (libdeflate's `build_decode_table`: "we accept what zlib
-/// accepts, plus a bit more"): a Huffman code with a single codeword answers to both `0` and
+/// The pick's leniency, documented by libdeflate (its `build_decode_table`: "we accept what
+/// zlib accepts, plus a bit more") but not yet in the README: a Huffman code with a single codeword answers to both `0` and
 /// `1`, and the precode may be incomplete like the others, where zlib, zlib-rs and miniz_oxide
 /// say invalid (found by the soak: a flipped bit in a one-codeword distance code). The pick
 /// returns Ok, and its data still passes the member's CRC-32 and ISIZE; every other variant
@@ -415,7 +415,12 @@ proptest! {
     fn decompress_variants_agree(members in members(), damage in damage()) {
         let mut file = Vec::new();
         let mut data = Vec::new();
+        // A wrong header CRC-16 is `corrupt` at its member (every tier checks it, as zlib does).
+        let mut bad_hcrc = None;
         for m in &members {
+            if m.header.hcrc == Some(false) && bad_hcrc.is_none() {
+                bad_hcrc = Some(file.len() as u64);
+            }
             file.extend_from_slice(&m.bytes());
             file.resize(file.len() + m.padding, 0);
             data.extend_from_slice(&m.payload);
@@ -424,7 +429,11 @@ proptest! {
         let input = damage.apply(file);
         let got = decompress_agree(&input);
         if intact {
-            prop_assert_eq!(&got, &Ok((Some(members.len() as u64), data)));
+            let want = match bad_hcrc {
+                Some(at) => Err((GzKind::Corrupt, at)),
+                None => Ok((Some(members.len() as u64), data)),
+            };
+            prop_assert_eq!(&got, &want);
         }
         // The pipeline's gunzip stage is the pick, with the record's number on errors.
         let staged = pipeline::gunzip(&[&input]);
