@@ -21,6 +21,13 @@ fn gz(text: &[u8]) -> Vec<u8> {
     e.finish().unwrap()
 }
 
+fn hex(text: &str) -> Vec<u8> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+        .collect()
+}
+
 /// `m` with byte `at` replaced by `f(byte)`.
 fn patch(m: &[u8], at: usize, f: impl Fn(u8) -> u8) -> Vec<u8> {
     let mut m = m.to_vec();
@@ -51,6 +58,10 @@ fn decompress_cases() -> Vec<(&'static str, Vec<u8>)> {
             b"\x1f\x8b\x08\0\0\0\0\0\0\xffKLJ\x1c\x85\xa3!0\x1a\x02\xa3!0\x1a\x02\xa0!0\x1a\x02\xa3!0\x1a\x02\xc3 \x04\0\x14\xe0s\xbd\xd8\t\0\0".to_vec(),
         ),
         ("header CRC-16 (FHCRC) wrong", header_crc),
+        (
+            "a Huffman code of one codeword",
+            hex("1f8b0800000000000000edc03101000000c2a000ebdfd71a1e500000000007f7383dca3fa5100000"),
+        ),
         ("CRC-32 wrong", patch(&m, n - 8, |b| b ^ 1)),
         ("ISIZE wrong", patch(&m, n - 1, |b| b ^ 1)),
         ("second member cut", [&m[..], &m[..n - 3]].concat()),

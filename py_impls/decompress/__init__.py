@@ -27,6 +27,9 @@ match; isal's zlib reports a
 wrong FHCRC with the same message as a wrong CRC-32, so ``isal-zlib-loop`` calls it ``checksum``;
 ``isal.igzip`` and ``zlib_ng.gzip_ng`` read stray bytes after the last member, fewer than a
 header's 10, as a cut member: ``truncated`` where the rule says ``not-gzip`` at the first.
+libdeflate (the Rust and pyo3 picks) accepts a Huffman code with a single codeword read as a
+``1`` bit, which zlib and the other decoders reject as ``corrupt`` (its source says it accepts
+"what zlib accepts, plus a bit more"; found by fuzzing);
 ``miniz_oxide``, streaming through a 64 KiB window, reads zeros before a member's first byte
 instead of rejecting a distance too far back, so that damage shows as ``checksum``.
 Outside the rule: a member both cut short and damaged is ``truncated`` for one decoder and
