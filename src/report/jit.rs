@@ -64,6 +64,9 @@ fn pick<'a>(
     })
 }
 
+/// The smallest gap to Rust (the default interpreter's ratio) whose closing is stated.
+pub const MEANINGFUL_GAP: f64 = 1.25;
+
 /// One cell: `row` against the rust pick, its gap against the default's.
 pub fn cell(row: Option<&Row>, rust: Option<&Row>, default: Option<&Row>) -> Cell {
     let Some(row) = row else {
@@ -80,7 +83,8 @@ pub fn cell(row: Option<&Row>, rust: Option<&Row>, default: Option<&Row>) -> Cel
     let gap = default
         .filter(|d| d.is_measured() && !std::ptr::eq(*d, row))
         .map(|d| tp(rust) / tp(d))
-        .filter(|g| *g > 1.0);
+        // A gap within run-to-run noise (under 1.25x) has no share worth stating.
+        .filter(|g| *g >= MEANINGFUL_GAP);
     Cell::Ratio {
         slower,
         closes: gap.map(|g| (g - slower) / (g - 1.0)),
@@ -150,7 +154,10 @@ pub fn section(data: &Data) -> String {
          <b>N×</b> is how many times slower than the rust pick it is; <b>closes</b> is the \
          share of the default interpreter's gap to Rust that the interpreter removes, \
          (R<sub>default</sub> − R) / (R<sub>default</sub> − 1) of the ratios R, negative \
-         when it widens the gap. The same code, criterion and in-process worker under each.</p>\n\
+         when it widens the gap (not stated where the default is within 1.25× of Rust: \
+         that gap is noise). The same code, criterion and in-process worker under each. The \
+         other interpreters' rows come from a run of the axis (quick sampling), the default's \
+         and Rust's from the latest run that measured them.</p>\n\
          <table><tr><th>interpreter</th><th>implementation</th><th>executable</th><th>JIT</th></tr>",
     );
     for (name, i) in &known {
