@@ -165,12 +165,16 @@ fn install(
         } else if run(&mut pip(&["--only-binary", ":all:", "-r", &lock]), "pip").is_err() {
             progress(&format!("      {shown}: not every locked package has a wheel for this interpreter; installing them one by one"));
             let text = fs::read_to_string(&lockfile).map_err(|e| e.to_string())?;
-            let failed: Vec<&str> = locked_packages(&text)
-                .filter(|p| {
-                    let args = ["--only-binary", ":all:", "--no-deps", "-q", p];
-                    run(&mut pip(&args), p).is_err()
-                })
-                .collect();
+            // One package at a time, still with its hashes: a requirements file of its own.
+            let one = stamps.join("one-package.txt");
+            let mut failed = Vec::new();
+            for (name, requirement) in locked_packages(&text) {
+                fs::write(&one, &requirement).map_err(|e| e.to_string())?;
+                let args = ["--only-binary", ":all:", "--no-deps", "-q", "-r"];
+                if run(pip(&args).arg(&one), &name).is_err() {
+                    failed.push(name);
+                }
+            }
             if !failed.is_empty() {
                 progress(&format!(
                     "{shown}: no installable wheel of {} for this interpreter (none built for it, or it needs a newer Python); the tiers that import them are reported unavailable (delete {shown} to retry)",
@@ -213,11 +217,32 @@ fn install(
     }
 }
 
-/// The `name==version` lines of a lock file.
-fn locked_packages(text: &str) -> impl Iterator<Item = &str> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+/// Each package of a lock file: (`name==version`, its whole requirement with its hashes).
+fn locked_packages(text: &str) -> Vec<(String, String)> {
+    // A requirement continues over lines ending in `\` (its `--hash=sha256:` options).
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut continued = false;
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (body, more) = match line.strip_suffix('\\') {
+            Some(body) => (body.trim(), true),
+            None => (line, false),
+        };
+        match out.last_mut() {
+            Some((_, requirement)) if continued => {
+                requirement.push(' ');
+                requirement.push_str(body);
+            }
+            _ => {
+                let name = body.split_whitespace().next().unwrap_or(body).to_string();
+                out.push((name, body.to_string()));
+            }
+        }
+        continued = more;
+    }
+    out
 }
 
 /// The oldest Python the lock file installs on (regex 2026.11.19, pytest 9, msgspec, orjson).
@@ -581,9 +606,18 @@ mod tests {
         assert_eq!(resolve_interpreter("/usr/bin/python3"), "/usr/bin/python3");
         let r = resolve_interpreter("2.99");
         assert_eq!(r, "python2.99", "no such pyenv version: the command");
+        let lock =
+            "# c\n\nregex==1 \\\n    --hash=sha256:aa \\\n    --hash=sha256:bb\n  orjson==3 \n";
+        let packages = locked_packages(lock);
         assert_eq!(
-            locked_packages("# c\n\nregex==1\n  orjson==3 \n").collect::<Vec<_>>(),
-            ["regex==1", "orjson==3"]
+            packages,
+            [
+                (
+                    "regex==1".into(),
+                    "regex==1 --hash=sha256:aa --hash=sha256:bb".into()
+                ),
+                ("orjson==3".to_string(), "orjson==3".to_string())
+            ]
         );
     }
 }

@@ -9,7 +9,8 @@ tier runs and stops it afterwards.
 Every tier is a function ``fetch(plan) -> list[bytes]``: the body of every range, in plan
 order, whatever order the requests completed in. ``plan`` is a :class:`Plan` (``load`` below):
 
-* ``plan.ranges``: a list of ``(url, start, end)``, ``end`` inclusive, in index order;
+* ``plan.ranges``: a list of ``(url, start, end)``, ``end`` inclusive, in index order; never
+  an empty range (``load`` rejects a LENGTH of 0 with the line, as the Rust loader does);
 * ``plan.concurrency``: how many requests the tier may have in flight at once (1: one at a
   time); a tier that cannot run requests concurrently the idiomatic way says so and uses 1;
 * ``plan.timeout``: seconds an attempt may wait for the server (to connect, and then for each
@@ -70,10 +71,12 @@ def load(path, params=None):
     base = params["url"].rstrip("/") + "/"
     ranges = []
     with open(path, "rb") as f:
-        for line in f.read().decode().splitlines():
+        for number, line in enumerate(f.read().decode().splitlines(), 1):
             if line:
                 name, offset, length = line.split("\t")
                 start = int(offset)
+                if int(length) == 0:  # as rust_impls::fetch::Plan::parse: no request asks for nothing
+                    raise ValueError(f"{path} line {number}: LENGTH is 0 (a range request cannot ask for no bytes)")
                 ranges.append((base + name, start, start + int(length) - 1))
     return types.SimpleNamespace(
         ranges=ranges,

@@ -21,15 +21,18 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from py_impls import decompress, emoji
+from py_impls import decompress, emoji, fetch
 from py_impls import json as jsontask
+from py_impls.tests.test_fetch_tiers import DATA as SERVED, plan, serve  # noqa: F401 (a fixture)
 
+# The fetch test's server is a fixture of the test, shared by its examples on purpose.
+HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture]
 settings.register_profile(
     "ci", max_examples=40, deadline=None, derandomize=True, database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    suppress_health_check=HEALTH)
 settings.register_profile(
     "soak", max_examples=int(os.environ.get("GLUEBENCH_SOAK_CASES", "2000")), deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    suppress_health_check=HEALTH)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
@@ -321,3 +324,37 @@ def test_decompress_every_variant_agrees(vid, fn, opts, data):
         assert got[0] == want[0], (data, got, want)
         return
     assert (got_kind, got) == (kind, want), data
+
+
+# ---------------------------------------------------------------- fetch
+
+# Ranges of the served file (inclusive ends), of every shape the policy must tell apart: a
+# byte, a run, the very end, past the end, overlapping ones. Never empty: the loaders reject a
+# LENGTH of 0 before any tier runs (this test found that the tiers disagreed on it).
+N = len(SERVED)
+RANGES = st.one_of(
+    st.integers(0, N - 1).map(lambda s: (s, s)),
+    st.tuples(st.integers(0, N - 1), st.integers(1, 30_000)).map(lambda t: (t[0], min(t[0] + t[1], N - 1))),
+    st.integers(1, 5_000).map(lambda n: (N - n, N - 1)),
+    st.tuples(st.integers(N - 100, N + 100), st.integers(0, 200)).map(lambda t: (t[0], t[0] + t[1])),
+)
+FETCH = variants("fetch", fetch.VARIANTS)
+
+
+def fetch_outcome(fn, ranges):
+    try:
+        return "ok", fn(plan(ranges, concurrency=4, timeout=5.0, retries=1))
+    except fetch.FetchError as e:
+        return "error", (e.kind, e.offset)
+
+
+@pytest.mark.parametrize("vid,fn,opts", FETCH, ids=[v[0] for v in FETCH])
+@settings(max_examples=min(settings().max_examples, 15))  # each example is a few requests per tier
+@given(ranges=st.lists(RANGES, min_size=1, max_size=6))
+def test_fetch_every_variant_agrees(vid, fn, opts, serve, ranges):
+    url = serve.url if hasattr(serve, "url") else None
+    if url is None:
+        serve.url = url = serve() + "data.bin"
+    ranges = [(url, start, end) for start, end in ranges]
+    reference = next(f for i, f, _ in FETCH if i == "hotpath/http.client-threadpool")
+    assert fetch_outcome(fn, ranges) == fetch_outcome(reference, ranges), ranges

@@ -220,3 +220,10 @@ def test_connection_refused_is_connect(serve):
         with pytest.raises(FetchError) as err:
             load(target)(plan([(f"http://127.0.0.1:{port}/data.bin", 0, 9)], retries=0))
         assert (err.value.kind, err.value.offset) == ("connect", 0), f"{target}: {err.value}"
+
+
+def test_a_length_of_zero_is_refused_by_the_loader(tmp_path):
+    index = tmp_path / "plan.tsv"
+    index.write_text("data.bin\t0\t10\ndata.bin\t5\t0\n")
+    with pytest.raises(ValueError, match="line 2: LENGTH is 0"):
+        task.load(index, {"url": "http://127.0.0.1:1/"})
