@@ -193,37 +193,7 @@ impl<'de> serde::Deserialize<'de> for Walk {
 }
 
 /// A small set of every kind of sequence (as in the property tests).
-const SMALL_SET: &str = "# emoji_version: test
-1F600
-1F468
-1F469
-1F467
-1F468 200D 1F469 200D 1F467
-1F468 200D 1F469 200D 1F467 200D 1F466
-1F469 200D 2764 FE0F 200D 1F468
-2764 FE0F
-1F44D
-1F44D 1F3FB
-1F44D 1F3FF
-0023 FE0F 20E3
-002A FE0F 20E3
-0030 FE0F 20E3
-0037 FE0F 20E3
-1F1FA 1F1F8
-1F1EF 1F1F5
-1F3F4
-1F3F4 E0067 E0062 E0065 E006E E0067 E007F
-1F3F3 FE0F
-1F3F3 FE0F 200D 1F308
-1F308
-00A9 FE0F
-3030 FE0F
-2122 FE0F
-1F9D1 200D 1F4BB
-1F9D1
-1F4BB
-1F3FB
-";
+const SMALL_SET: &str = include_str!("../../rust_impls/tests/small-emoji-set.txt");
 
 pub struct Counters {
     pub set: EmojiSet,

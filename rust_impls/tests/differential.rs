@@ -1102,37 +1102,7 @@ fn decompress_regressions() {
 /// A small set in the file format, one of each kind of sequence: plain, modifier, ZWJ
 /// (including ones whose prefixes are sequences too), keycaps, flags, a tag sequence,
 /// variation selectors. Every sequence of it is in RGI, so it has RGI's shape (the fast paths).
-const SMALL_SET: &str = "# emoji_version: test
-1F600
-1F468
-1F469
-1F467
-1F468 200D 1F469 200D 1F467
-1F468 200D 1F469 200D 1F467 200D 1F466
-1F469 200D 2764 FE0F 200D 1F468
-2764 FE0F
-1F44D
-1F44D 1F3FB
-1F44D 1F3FF
-0023 FE0F 20E3
-002A FE0F 20E3
-0030 FE0F 20E3
-0037 FE0F 20E3
-1F1FA 1F1F8
-1F1EF 1F1F5
-1F3F4
-1F3F4 E0067 E0062 E0065 E006E E0067 E007F
-1F3F3 FE0F
-1F3F3 FE0F 200D 1F308
-1F308
-00A9 FE0F
-3030 FE0F
-2122 FE0F
-1F9D1 200D 1F4BB
-1F9D1
-1F4BB
-1F3FB
-";
+const SMALL_SET: &str = include_str!("small-emoji-set.txt");
 
 /// The RGI set the bootstrap writes, where the crate's own emoji tests look for it.
 fn rgi_set() -> Option<&'static EmojiSet> {
