@@ -68,7 +68,7 @@ pub fn miniz_excused(pick: &GzSummary, miniz: &GzSummary, input: &[u8]) -> bool 
     use miniz_oxide::inflate::TINFLStatus;
     let one_shot = |at: u64| {
         let member = &input[at as usize..];
-        let h = gzip_header_len(member)?;
+        let h = decompress::header_len(member).ok()?;
         miniz_oxide::inflate::decompress_to_vec(&member[h..])
             .err()
             .map(|e| e.status)
@@ -82,26 +82,6 @@ pub fn miniz_excused(pick: &GzSummary, miniz: &GzSummary, input: &[u8]) -> bool 
     }
 }
 
-/// The length of the gzip header at the start of `m` (RFC 1952), if it is whole and valid.
-fn gzip_header_len(m: &[u8]) -> Option<usize> {
-    let flags = *m.get(3)?;
-    if m.get(..3)? != [0x1f, 0x8b, 8] || flags & 0xe0 != 0 {
-        return None;
-    }
-    let mut p = 10;
-    if flags & 0x04 != 0 {
-        p += 2 + usize::from(u16::from_le_bytes([*m.get(10)?, *m.get(11)?]));
-    }
-    for flag in [0x08, 0x10] {
-        if flags & flag != 0 {
-            p += m.get(p..)?.iter().position(|&b| b == 0)? + 1;
-        }
-    }
-    if flags & 0x02 != 0 {
-        p += 2;
-    }
-    (p <= m.len()).then_some(p)
-}
 
 /// The input holds something the json task documents as outside its rule (the docstring of
 /// `py_impls/json/__init__.py`): a `\u` escape of a surrogate (lone ones are outside; pairs are

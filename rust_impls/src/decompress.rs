@@ -285,8 +285,9 @@ fn inflate_member(
     Ok(p + 8)
 }
 
-/// Length of the gzip header (RFC 1952) at the start of `m`, which starts with the magic bytes.
-fn header_len(m: &[u8]) -> Result<usize, (ErrorKind, &'static str)> {
+/// Length of the gzip header (RFC 1952) at the start of `m`, which starts with the magic bytes,
+/// or what is wrong with it (the differential tests use it to find a member's deflate data).
+pub fn header_len(m: &[u8]) -> Result<usize, (ErrorKind, &'static str)> {
     const TRUNCATED: (ErrorKind, &str) = (
         ErrorKind::Truncated,
         "the input ends inside the gzip header",
