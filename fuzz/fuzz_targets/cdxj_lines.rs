@@ -1,4 +1,4 @@
-//! The CDXJ line parser: the pick (`serde-typed`), every other `CDXJ_VARIANTS` entry and the
+//! The CDXJ line parser: the pick (`scanner`), every other `CDXJ_VARIANTS` entry and the
 //! pipeline's index stage agree: same lines and records, or same error kind at the same line.
 #![no_main]
 use libfuzzer_sys::fuzz_target;

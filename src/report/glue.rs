@@ -70,7 +70,7 @@ pub fn section(data: &Data) -> String {
             "json/cdxj",
             "json",
             "cdxj",
-            ["pyo3/tuples", "pyo3/dicts", "rust/serde-typed"],
+            ["pyo3/tuples", "pyo3/dicts", "rust/scanner"],
         ),
         (
             "emoji",
