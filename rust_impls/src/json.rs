@@ -261,12 +261,7 @@ pub(crate) fn fetch<'a>(
     };
     let number_of = |f: Field, name: &str| {
         match f {
-            Field::Str(s) if !s.is_empty() => s.bytes().try_fold(0u64, |n, b| {
-                let digit = b.is_ascii_digit().then(|| u64::from(b - b'0'))?;
-                n.checked_mul(10)?
-                    .checked_add(digit)
-                    .filter(|&n| n < 1 << 63)
-            }),
+            Field::Str(s) => digits(&s),
             _ => None,
         }
         .ok_or_else(|| {
@@ -282,6 +277,24 @@ pub(crate) fn fetch<'a>(
         offset: number_of(offset, "offset")?,
         length: number_of(length, "length")?,
     })
+}
+
+/// A string of ASCII digits below 2**63 as a number. Past its leading zeros it has at most 19
+/// digits, which cannot overflow a u64, so there is one range check at the end.
+fn digits(s: &str) -> Option<u64> {
+    let significant = s.trim_start_matches('0');
+    if s.is_empty() || significant.len() > 19 {
+        return None;
+    }
+    let mut n = 0u64;
+    for b in significant.bytes() {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        n = n * 10 + u64::from(digit);
+    }
+    (n < 1 << 63).then_some(n)
 }
 
 /// The JSON part of a CDXJ line: everything after the second space.
@@ -916,7 +929,7 @@ pub(crate) fn parse_value(text: &str, number: u64) -> Result<Value, JsonError> {
     }
 }
 
-/// Plain loops over a CDXJ index, without the task's rule: every line, the JSON after the key
+/// Plain loops over a CDXJ index, without the task's rule, one per library the Rust variants use: every line, the JSON after the key
 /// and timestamp, `url`, `offset` and `length` read typed, the two numbers parsed; no
 /// selection, no error positions (a line that does not parse is skipped). Timed as `baseline`
 /// rows of json/cdxj on the same buffer as the tiers, they show what the rule costs over the
@@ -972,6 +985,35 @@ pub mod plain {
             .sum()
     }
 
+    /// The pick's scanner (`scan`), reading the same three fields.
+    pub fn scanner(data: &[u8]) -> u64 {
+        json_parts(data)
+            .filter_map(|text| {
+                let mut r = super::scan::Reader::new(text);
+                let mut fields: [Option<Cow<str>>; 3] = Default::default();
+                let read = r.object(|r, key| {
+                    let slot = match &*r.text(key)? {
+                        "url" => 0,
+                        "offset" => 1,
+                        "length" => 2,
+                        _ => return r.skip(),
+                    };
+                    fields[slot] = Some(r.string().and_then(|s| r.text(s))?);
+                    Ok(())
+                });
+                read.and_then(|()| r.end()).ok()?;
+                let [Some(url), Some(offset), Some(length)] = fields else {
+                    return None;
+                };
+                Some(checksum(&Line {
+                    url,
+                    offset,
+                    length,
+                }))
+            })
+            .sum()
+    }
+
     /// A `serde_json::Value` per line.
     pub fn serde_value(data: &[u8]) -> u64 {
         json_parts(data)
@@ -996,6 +1038,33 @@ pub mod plain {
             assert_eq!(super::serde_typed(data), want);
             assert_eq!(super::sonic_typed(data), want);
             assert_eq!(super::serde_value(data), want);
+            assert_eq!(super::scanner(data), want);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn digits_are_ascii_digits_below_2_63() {
+        let max = (1u64 << 63) - 1;
+        for (s, want) in [
+            ("0", Some(0)),
+            ("007", Some(7)),
+            ("9223372036854775807", Some(max)),
+            ("09223372036854775807", Some(max)),
+            ("9223372036854775808", None),
+            ("0000000000000000000000005", Some(5)),
+            ("18446744073709551616", None),
+            ("99999999999999999999", None),
+            ("", None),
+            ("1a", None),
+            ("-1", None),
+            ("+1", None),
+            (" 1", None),
+            ("١", None),
+        ] {
+            assert_eq!(super::digits(s), want, "{s:?}");
         }
     }
 }

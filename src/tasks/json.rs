@@ -22,6 +22,7 @@ pub fn cdxj_task() -> Task {
         more_datasets: vec![],
         // The plain loops (no selection rule) on the same buffer: what the rule costs.
         baselines: vec![
+            ("plain-scanner", json::plain::scanner),
             ("plain-serde-typed", json::plain::serde_typed),
             ("plain-sonic-typed", json::plain::sonic_typed),
             ("plain-serde-value", json::plain::serde_value),

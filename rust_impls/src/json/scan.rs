@@ -336,42 +336,53 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// (quotes, marks) of the first 64 bytes of `s`: a bit per byte, set in `marks` for `"`, `\`,
+/// (quotes, marks) of the first 64 bytes of `s`: a bit per byte, set in `marks` for `"`, `\\`,
 /// a control character (below 0x20) or the end of `s`, in `quotes` for `"`.
 #[inline]
 fn marks(s: &[u8]) -> (u64, u64) {
-    #[cfg(target_arch = "x86_64")]
-    if s.len() >= 64 {
-        // SAFETY: SSE2 is part of x86-64, and the loads read the first 64 bytes of `s`.
-        unsafe {
-            use std::arch::x86_64::*;
-            let (quote, backslash, control) = (
-                _mm_set1_epi8(b'"' as i8),
-                _mm_set1_epi8(b'\\' as i8),
-                _mm_set1_epi8(0x1f),
+    // Fewer than 64 bytes left: classify a copy padded with zeros, control characters that mark
+    // the end.
+    let mut padded = [0u8; 64];
+    let block = s.first_chunk::<64>().unwrap_or_else(|| {
+        padded[..s.len()].copy_from_slice(s);
+        &padded
+    });
+    classify(block)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn classify(block: &[u8; 64]) -> (u64, u64) {
+    // SAFETY: SSE2 is part of x86-64, and the loads read the 64 bytes of `block`.
+    unsafe {
+        use std::arch::x86_64::*;
+        let (quote, backslash, control) = (
+            _mm_set1_epi8(b'"' as i8),
+            _mm_set1_epi8(b'\\' as i8),
+            _mm_set1_epi8(0x1f),
+        );
+        let (mut quotes, mut marks) = (0u64, 0u64);
+        for i in 0..4 {
+            let x = _mm_loadu_si128(block.as_ptr().add(16 * i).cast());
+            let q = _mm_cmpeq_epi8(x, quote);
+            let m = _mm_or_si128(
+                _mm_or_si128(q, _mm_cmpeq_epi8(x, backslash)),
+                // x <= 0x1f, unsigned: the minimum of the two is x itself.
+                _mm_cmpeq_epi8(_mm_min_epu8(x, control), x),
             );
-            let (mut quotes, mut marks) = (0u64, 0u64);
-            for i in 0..4 {
-                let x = _mm_loadu_si128(s.as_ptr().add(16 * i).cast());
-                let q = _mm_cmpeq_epi8(x, quote);
-                let m = _mm_or_si128(
-                    _mm_or_si128(q, _mm_cmpeq_epi8(x, backslash)),
-                    // x <= 0x1f, unsigned: the minimum of the two is x itself.
-                    _mm_cmpeq_epi8(_mm_min_epu8(x, control), x),
-                );
-                quotes |= u64::from(_mm_movemask_epi8(q) as u16) << (16 * i);
-                marks |= u64::from(_mm_movemask_epi8(m) as u16) << (16 * i);
-            }
-            return (quotes, marks);
+            quotes |= u64::from(_mm_movemask_epi8(q) as u16) << (16 * i);
+            marks |= u64::from(_mm_movemask_epi8(m) as u16) << (16 * i);
         }
+        (quotes, marks)
     }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn classify(block: &[u8; 64]) -> (u64, u64) {
     let (mut quotes, mut marks) = (0u64, 0u64);
-    for (i, &b) in s.iter().take(64).enumerate() {
+    for (i, &b) in block.iter().enumerate() {
         quotes |= u64::from(b == b'"') << i;
         marks |= u64::from(b == b'"' || b == b'\\' || b < 0x20) << i;
-    }
-    if s.len() < 64 {
-        marks |= 1 << s.len();
     }
     (quotes, marks)
 }
@@ -442,7 +453,7 @@ mod tests {
             let want = s.iter().take(64).enumerate().filter(|(_, b)| special(b));
             let mut want = want.fold(0u64, |m, (i, _)| m | 1 << i);
             if len < 64 {
-                want |= 1 << len;
+                want |= u64::MAX << len; // the padding
             }
             assert_eq!(marks(&s), (want_quotes, want), "{len} bytes");
         }
