@@ -19,13 +19,6 @@ fn main() {
                 "nl-cdxj" => memchr::memchr_iter(b'\n', &cdxj).count() as u64,
                 "utf8-cdxj" => simdutf8::basic::from_utf8(&cdxj).unwrap().len() as u64,
                 "stdutf8-cdxj" => std::str::from_utf8(&cdxj).unwrap().len() as u64,
-                "exp-lines" => rust_impls::json::exp_lines(&cdxj),
-                "exp-parts" => rust_impls::json::exp_parts(&cdxj),
-                "exp-b" => rust_impls::json::exp_b(&cdxj),
-                "exp-c" => rust_impls::json::exp_c(&cdxj),
-                "exp-d" => rust_impls::json::exp_d(&cdxj),
-                "exp-e" => rust_impls::json::exp_e(&cdxj),
-                "exp-f" => rust_impls::json::exp_f(&cdxj),
                 _ => panic!(),
             };
             std::hint::black_box(x);

@@ -133,8 +133,7 @@ pub fn cdxj(data: &[u8]) -> Result<Cdxj<'_>, JsonError> {
     lines(data).try_for_each(|line| {
         let (number, text) = line?;
         out.lines += 1;
-        let [status, mime, filename, offset, length] =
-            scanned(json_part(text, number)?, number, cdxj_fields)?;
+        let [status, mime, filename, offset, length, _] = cdxj_record::<false>(text, number)?;
         if status.is("200") && mime.is("text/html") {
             out.records.push(fetch(number, filename, offset, length)?);
         }
@@ -143,26 +142,34 @@ pub fn cdxj(data: &[u8]) -> Result<Cdxj<'_>, JsonError> {
     Ok(out)
 }
 
-/// The rule's five fields of a CDXJ record (the last of a repeated key wins, as in a dict).
-fn cdxj_fields<'a>(r: &mut Reader<'a>) -> scan::Result<[Field<'a>; 5]> {
-    let mut fields: [Field; 5] = Default::default();
-    r.object(|r, key| {
-        let slot = match &*r.text(key)? {
-            "status" => 0,
-            "mime" => 1,
-            "filename" => 2,
-            "offset" => 3,
-            "length" => 4,
-            _ => return r.skip(),
-        };
-        fields[slot] = match r.peek() {
-            Some(b'"') => Field::Str(r.string().and_then(|s| r.text(s))?),
-            _ if r.null()? => Field::Missing,
-            _ => r.skip().map(|()| Field::Other)?,
-        };
-        Ok(())
-    })?;
-    Ok(fields)
+/// A CDXJ line's JSON part, scanned for the rule's five fields (`status`, `mime`, `filename`,
+/// `offset`, `length`) and, if `LANGUAGES`, the pipeline's sixth; the last of a repeated key
+/// wins, as in a dict.
+pub(crate) fn cdxj_record<const LANGUAGES: bool>(
+    text: &str,
+    number: u64,
+) -> Result<[Field<'_>; 6], JsonError> {
+    scanned(json_part(text, number)?, number, |r| {
+        let mut fields: [Field; 6] = Default::default();
+        r.object(|r, key| {
+            let slot = match &*r.text(key)? {
+                "status" => 0,
+                "mime" => 1,
+                "filename" => 2,
+                "offset" => 3,
+                "length" => 4,
+                "languages" if LANGUAGES => 5,
+                _ => return r.skip(),
+            };
+            fields[slot] = match r.peek() {
+                Some(b'"') => Field::Str(r.string().and_then(|s| r.text(s))?),
+                _ if r.null()? => Field::Missing,
+                _ => r.skip().map(|()| Field::Other)?,
+            };
+            Ok(())
+        })?;
+        Ok(fields)
+    })
 }
 
 /// Runner-up: each line's JSON into a struct of five borrowed fields (serde_json); the rest is

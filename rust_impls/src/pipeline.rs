@@ -4,8 +4,8 @@
 //!
 //! Each stage is its task's pick, and a public function so that the harness can time it alone:
 //!
-//! 1. [`select`]: the index -> the selected [`Record`]s, with serde_json into a struct of
-//!    borrowed fields, as the `json/cdxj` pick does (one field more: `languages`);
+//! 1. [`select`]: the index -> the selected [`Record`]s, with the `json/cdxj` pick's scanner
+//!    (one field more: `languages`);
 //! 2. [`fetch`]: the records -> their gzip members, reqwest on tokio ([`crate::fetch::fetch`]);
 //! 3. [`gunzip`]: the members -> the decompressed records, libdeflate one member per call
 //!    ([`crate::decompress::decompress`]); the content block is a slice of each
@@ -26,8 +26,7 @@
 use crate::decompress::{self, GzipError};
 use crate::emoji::Counter;
 use crate::fetch::{FetchError, Plan, Range};
-use crate::json::{self, Field, JsonError, SerdeJson};
-use serde::Deserialize;
+use crate::json::{self, Field, JsonError};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::time::Duration;
@@ -130,37 +129,20 @@ impl std::error::Error for PipelineError {}
 
 // ---------------------------------------------------------------- the stages
 
-/// What the index stage reads of a line; everything else is validated and skipped.
-#[derive(Deserialize)]
-struct IndexLine<'a> {
-    #[serde(borrow, default)]
-    status: Field<'a>,
-    #[serde(borrow, default)]
-    mime: Field<'a>,
-    #[serde(borrow, default)]
-    filename: Field<'a>,
-    #[serde(borrow, default)]
-    offset: Field<'a>,
-    #[serde(borrow, default)]
-    length: Field<'a>,
-    #[serde(borrow, default)]
-    languages: Field<'a>,
-}
-
 /// Stage 1: the selected records of a CDXJ index, in index order (the `json/cdxj` rule).
 pub fn select(index: &[u8]) -> Result<Vec<Record>, JsonError> {
     let mut records = Vec::new();
     for line in json::lines(index) {
         let (number, text) = line?;
-        let rec: IndexLine =
-            json::parse_object::<SerdeJson, _>(json::json_part(text, number)?, number)?;
-        if rec.status.is("200") && rec.mime.is("text/html") {
-            let found = json::fetch(number, rec.filename, rec.offset, rec.length)?;
+        let [status, mime, filename, offset, length, languages] =
+            json::cdxj_record::<true>(text, number)?;
+        if status.is("200") && mime.is("text/html") {
+            let found = json::fetch(number, filename, offset, length)?;
             records.push(Record {
                 path: found.filename.into_owned(),
                 offset: found.offset,
                 length: found.length,
-                language: language_of(&rec.languages).to_string(),
+                language: language_of(&languages).to_string(),
             });
         }
     }
