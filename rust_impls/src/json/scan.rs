@@ -2,10 +2,12 @@
 //! and hands the caller each object key, so that only the values the task reads are decoded and
 //! nothing else is built (no tree, no serde visitor per field).
 //!
-//! The input is already UTF-8 (`lines` checks the buffer once), so the scanner checks grammar
+//! The input is already UTF-8 (`lines` checks each line), so the scanner checks grammar
 //! only: structure, string escapes, no raw control characters in strings, number syntax,
-//! literals. Strings are searched for their end 16 bytes at a time (SSE2, part of every x86-64
-//! CPU). A string with escapes is decoded by serde_json, which is rare on these files. Outside
+//! literals. Each 64 bytes are classified once, as bits (quotes, and backslashes or control
+//! characters; SSE2, part of every x86-64 CPU), so the end of each string in them is a bit
+//! count rather than a search. A string with escapes is decoded by serde_json, which is rare on
+//! these files. Outside
 //! the task's rule, as for the other variants: numbers beyond 64-bit or double range are
 //! accepted, lone surrogate escapes are accepted where the value is skipped and rejected where
 //! it is read, and nesting 128 levels deep is rejected (serde_json's `Value` limit).
@@ -29,13 +31,14 @@ pub(crate) struct Span {
     escaped: bool,
 }
 
+/// A cursor over one JSON document (a line).
 pub(crate) struct Reader<'a> {
     text: &'a str,
     at: usize,
     depth: u32,
     /// The 64 bytes from `window` on, classified once for every string that ends in them (a
     /// string's end is then a bit count, not a search): a bit per byte, set in `marks` for
-    /// `"`, `\`, a control character or the end of the text, in `quotes` for `"`.
+    /// `"`, `\`, a control character or a byte past the end of the text, in `quotes` for `"`.
     window: usize,
     marks: u64,
     quotes: u64,
