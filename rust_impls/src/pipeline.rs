@@ -132,8 +132,7 @@ impl std::error::Error for PipelineError {}
 /// Stage 1: the selected records of a CDXJ index, in index order (the `json/cdxj` rule).
 pub fn select(index: &[u8]) -> Result<Vec<Record>, JsonError> {
     let mut records = Vec::new();
-    for line in json::lines(index) {
-        let (number, text) = line?;
+    json::each_line(index, |number, text| {
         let [status, mime, filename, offset, length, languages] =
             json::cdxj_record::<true>(text, number)?;
         if status.is("200") && mime.is("text/html") {
@@ -145,7 +144,8 @@ pub fn select(index: &[u8]) -> Result<Vec<Record>, JsonError> {
                 language: language_of(&languages).to_string(),
             });
         }
-    }
+        Ok(())
+    })?;
     Ok(records)
 }
 
