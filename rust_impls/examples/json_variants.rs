@@ -37,8 +37,8 @@ fn main() {
         let run = move || parse(cdxj).map_or(0, |c| c.records.len() as u64);
         runs.push((format!("cdxj/{name}"), Box::new(run)));
     }
-    let plain: [(&str, fn(&[u8]) -> u64); 4] = [
-        ("plain-scanner", json::plain::scanner),
+    let plain = [
+        ("plain-scanner", json::plain::scanner as fn(&[u8]) -> u64),
         ("plain-serde-typed", json::plain::serde_typed),
         ("plain-sonic-typed", json::plain::sonic_typed),
         ("plain-serde-value", json::plain::serde_value),
