@@ -286,9 +286,20 @@ pub fn probe(python: &str, min: (u32, u32), what_to_do: &str) -> Result<Found, S
                  import importlib.util as u; \
                  print(' '.join(m for m in ('venv', 'ensurepip') if u.find_spec(m) is None)); \
                  print(sys.implementation.name)";
-    let out = Command::new(python)
-        .args(["-c", probe])
-        .output()
+    let run = || Command::new(python).args(["-c", probe]).output();
+    // An executable written a moment ago is "busy" while a fork of another thread of this
+    // process still holds it open (ETXTBSY, until that child execs): wait a little and retry.
+    let mut out = run();
+    for _ in 0..50 {
+        match &out {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+                out = run();
+            }
+            _ => break,
+        }
+    }
+    let out = out
         .map_err(|e| format!("cannot run the Python interpreter `{python}`: {e}; {what_to_do}"))?;
     let text = String::from_utf8_lossy(&out.stdout);
     let mut lines = text.lines();
