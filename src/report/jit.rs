@@ -16,8 +16,13 @@ pub const HOW: &str = "GLUEBENCH_INTERPRETERS=3.12,3.13,pypy3 cargo bench";
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     /// `slower`: times slower than the rust pick; `closes`: the share of the default
-    /// interpreter's gap to Rust this one removes (none for the default itself).
-    Ratio { slower: f64, closes: Option<f64> },
+    /// interpreter's gap to Rust this one removes (none for the default itself); `unstable`:
+    /// this row or the default's was flagged unstable in its run, so the share may be noise.
+    Ratio {
+        slower: f64,
+        closes: Option<f64>,
+        unstable: bool,
+    },
     /// Not timed there (e.g. a package without a wheel for it), with why.
     Unavailable(String),
     /// No row.
@@ -85,9 +90,11 @@ pub fn cell(row: Option<&Row>, rust: Option<&Row>, default: Option<&Row>) -> Cel
         .map(|d| tp(rust) / tp(d))
         // A gap within run-to-run noise (under 1.25x) has no share worth stating.
         .filter(|g| *g >= MEANINGFUL_GAP);
+    let shaky = |r: &Row| r.unstable == Some(true);
     Cell::Ratio {
         slower,
         closes: gap.map(|g| (g - slower) / (g - 1.0)),
+        unstable: shaky(row) || default.is_some_and(shaky),
     }
 }
 
@@ -155,7 +162,8 @@ pub fn section(data: &Data) -> String {
          share of the default interpreter's gap to Rust that the interpreter removes, \
          (R<sub>default</sub> − R) / (R<sub>default</sub> − 1) of the ratios R, negative \
          when it widens the gap (not stated where the default is within 1.25× of Rust: \
-         that gap is noise). The same code, criterion and in-process worker under each. The \
+         that gap is noise); <b>unstable</b>: this row or the default's was flagged unstable \
+         in its run, so a share closed may be run-to-run noise. The same code, criterion and in-process worker under each. The \
          other interpreters' rows come from a run of the axis (quick sampling), the default's \
          and Rust's from the latest run that measured them.</p>\n\
          <table><tr><th>interpreter</th><th>implementation</th><th>executable</th><th>JIT</th></tr>",
@@ -189,11 +197,25 @@ pub fn section(data: &Data) -> String {
             let _ = write!(h, "<tr><td>{tier}</td>");
             for c in cells {
                 h += &match c {
-                    Cell::Ratio { slower, closes } => format!(
-                        "<td class=\"n\">{}×{}</td>",
-                        num(*slower),
-                        closes.map_or(String::new(), |c| format!(" (closes {:.0}%)", c * 100.0))
-                    ),
+                    Cell::Ratio {
+                        slower,
+                        closes,
+                        unstable,
+                    } => {
+                        let mut notes: Vec<String> = closes
+                            .iter()
+                            .map(|c| format!("closes {:.0}%", c * 100.0))
+                            .collect();
+                        if *unstable {
+                            notes.push("unstable".into());
+                        }
+                        let notes = if notes.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({})", notes.join("; "))
+                        };
+                        format!("<td class=\"n\">{}×{notes}</td>", num(*slower))
+                    }
                     Cell::Unavailable(why) => {
                         format!("<td class=\"msg bad\">{}</td>", esc(why))
                     }
@@ -248,7 +270,9 @@ mod tests {
         let (tier, cells) = &t.tiers[0];
         assert_eq!(*tier, "pure");
         let ratio = |c: &Cell| match c {
-            Cell::Ratio { slower, closes } => (slower.round(), closes.map(|c| (c * 100.0).round())),
+            Cell::Ratio { slower, closes, .. } => {
+                (slower.round(), closes.map(|c| (c * 100.0).round()))
+            }
             other => panic!("{other:?}"),
         };
         assert_eq!(
@@ -262,6 +286,15 @@ mod tests {
             "3.13 widens the gap"
         );
         assert_eq!(ratio(&cells[2]), (10.0, Some(91.0)), "pypy closes 90 of 99");
+        // A default row flagged unstable in its run: every share against it says so.
+        let mut shaky = store.clone();
+        shaky.rows[1].unstable = Some(true);
+        let shaky_data = Data::new(&shaky);
+        assert!(matches!(
+            tables(&shaky_data)[0].tiers[0].1[2],
+            Cell::Ratio { unstable: true, .. }
+        ));
+        assert!(section(&shaky_data).contains("10.0× (closes 91%; unstable)"));
         let (tier, cells) = &t.tiers[1];
         assert_eq!(*tier, "ecosystem");
         assert!(matches!(&cells[2], Cell::Unavailable(why) if why.contains("orjson")));
