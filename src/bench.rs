@@ -177,12 +177,81 @@ impl Mode {
         }
     }
 
+    /// Rounds of the interleaved `rust`-versus-`pyo3` measurement (`Task::paired`): each is
+    /// one batch of each, about [`PAIRED_BATCH`] long, after a warm-up call.
+    pub fn paired_rounds(self) -> usize {
+        match self {
+            Mode::Quick => 20,
+            Mode::Default => 60,
+            Mode::Full => 120,
+        }
+    }
+
     /// Slow (`small`) variants join the size sweep up to this size: each call of the slowest
     /// (the naive emoji lookup, 0.5 MB/s) at 1 MiB takes 2 s, and criterion takes at least 10.
     pub fn sweep_small_limit(self) -> u64 {
         match self {
             Mode::Full => 1 << 20,
             _ => 256 << 10,
+        }
+    }
+}
+
+/// How long one batch of calls of the interleaved measurement lasts (at least one call).
+pub const PAIRED_BATCH: Duration = Duration::from_millis(25);
+
+/// The results group of the interleaved measurements (`Task::paired`); their regime is
+/// `<task>/<dataset>`.
+pub const PAIRED_GROUP: &str = "glue/paired";
+
+/// This thread and the processes `pids` pinned to the CPU this thread is running on, until
+/// dropped (which gives every one its mask back): two processes compared call by call then
+/// share one core, its caches and its hyperthread sibling (on a VM, another tenant's).
+/// `None` where that cannot be done (not Linux, or the kernel refused).
+pub struct Pinned {
+    pub cpu: usize,
+    #[cfg(target_os = "linux")]
+    saved: Vec<(libc::pid_t, libc::cpu_set_t)>,
+}
+
+#[cfg(target_os = "linux")]
+pub fn pin_here(pids: &[u32]) -> Option<Pinned> {
+    // SAFETY: sched_* read and write a cpu_set_t we own; pid 0 is the calling thread.
+    unsafe {
+        let cpu = usize::try_from(libc::sched_getcpu()).ok()?;
+        let mut only: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_SET(cpu, &mut only);
+        let mut pinned = Pinned {
+            cpu,
+            saved: Vec::new(),
+        };
+        for pid in std::iter::once(0).chain(pids.iter().map(|&p| p as libc::pid_t)) {
+            let mut mask: libc::cpu_set_t = std::mem::zeroed();
+            let size = std::mem::size_of::<libc::cpu_set_t>();
+            if libc::sched_getaffinity(pid, size, &mut mask) != 0
+                || libc::sched_setaffinity(pid, size, &only) != 0
+            {
+                return None; // the guard restores the ones already pinned
+            }
+            pinned.saved.push((pid, mask));
+        }
+        Some(pinned)
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn pin_here(_pids: &[u32]) -> Option<Pinned> {
+    None
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for Pinned {
+    fn drop(&mut self) {
+        for (pid, mask) in &self.saved {
+            // SAFETY: as above; a process that has exited since makes this fail, harmlessly.
+            unsafe {
+                libc::sched_setaffinity(*pid, std::mem::size_of::<libc::cpu_set_t>(), mask);
+            }
         }
     }
 }
@@ -532,6 +601,8 @@ pub struct Recorder {
     manifest: Manifest,
     quick: bool,
     enabled: bool,
+    /// A run of the interpreter axis: its rows are marked [`Row::axis`].
+    pub axis: bool,
     /// Rows of this run, for the summary at the end.
     pub rows: Vec<Row>,
 }
@@ -577,6 +648,7 @@ impl Recorder {
             manifest,
             quick: settings.quick,
             enabled: args.measures(),
+            axis: false,
             rows: Vec::new(),
         })
     }
@@ -659,9 +731,18 @@ impl Recorder {
             run: self.manifest.run.clone(),
             quick: self.quick,
             interpreter: m.interpreter.to_string(),
-            fallback: crate::tasks::fallback(&self.task, m.tier, m.variant)
-                .unwrap_or_default()
-                .to_string(),
+            // An interleaved pair (`glue/paired`) ran the task its regime names.
+            fallback: crate::tasks::fallback(
+                match results::group_name(&self.task, &self.workload) {
+                    g if g == PAIRED_GROUP => m.regime.dataset.split('/').next().unwrap_or(""),
+                    _ => &self.task,
+                },
+                m.tier,
+                m.variant,
+            )
+            .unwrap_or_default()
+            .to_string(),
+            axis: self.axis,
         };
         if let Some(e) = estimates {
             row.samples = Some(e.samples);
@@ -707,14 +788,22 @@ impl Recorder {
             manifest: self.manifest.clone(),
             quick: self.quick,
             enabled: self.enabled,
+            axis: self.axis,
             rows: Vec::new(),
         }
     }
 
-    /// Records a measurement made outside criterion from its wall times (seconds): median,
-    /// mean, standard deviation, and the range of the samples as the interval (no bootstrap:
-    /// these are a handful of one-off events such as imports).
+    /// Records a measurement made outside criterion from its wall times (seconds), one per
+    /// call: see [`Recorder::record_samples`].
     pub fn record_wall_times(&mut self, m: Measured, seconds: &[f64]) {
+        self.record_samples(m, seconds, seconds.len() as u64);
+    }
+
+    /// Records a measurement made outside criterion from samples of the time per call
+    /// (seconds; `calls` calls in all): median, mean, standard deviation, and 95% intervals
+    /// from the samples alone (no bootstrap): the order statistics around the median (the range
+    /// for a handful of samples, e.g. imports), mean ± 1.96 standard errors.
+    pub fn record_samples(&mut self, m: Measured, seconds: &[f64], calls: u64) {
         let mut ns: Vec<f64> = seconds.iter().map(|s| s * 1e9).collect();
         ns.sort_by(f64::total_cmp);
         let n = ns.len() as f64;
@@ -725,15 +814,16 @@ impl Recorder {
             (ns[ns.len() / 2 - 1] + ns[ns.len() / 2]) / 2.0
         };
         let sd = (ns.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0)).sqrt();
-        let (lo, hi) = (ns[0], ns[ns.len() - 1]);
+        let (lo, hi) = median_interval(&ns);
+        let half = 1.96 * sd / n.sqrt();
         self.record_estimates(
             m,
             Estimates {
-                mean: [mean, lo, hi],
+                mean: [mean, mean - half, mean + half],
                 median: [median, lo, hi],
                 std_dev: sd,
                 samples: ns.len() as u64,
-                iterations: ns.len() as u64,
+                iterations: calls,
             },
         );
     }
@@ -819,6 +909,16 @@ impl Recorder {
 /// so a binary reuses the run of the binary before it when both are children of the same cargo
 /// process and that one finished (or said it was alive) in the last minute; the rows of one
 /// `cargo bench` share one manifest. The marker holds `id parent-pid started-unix-seconds`.
+/// The distribution-free 95% interval of the median of sorted samples: the order statistics
+/// n/2 ∓ 0.98·√n (normal approximation of the binomial), clamped to the range.
+pub fn median_interval(sorted: &[f64]) -> (f64, f64) {
+    let n = sorted.len() as f64;
+    let reach = 0.98 * n.sqrt();
+    let lo = ((n / 2.0 - reach).floor().max(0.0)) as usize;
+    let hi = ((n / 2.0 + reach).ceil() as usize).min(sorted.len() - 1);
+    (sorted[lo], sorted[hi])
+}
+
 fn run_id() -> String {
     let marker = run_marker();
     let fresh = std::fs::metadata(&marker)
@@ -1179,6 +1279,16 @@ mod tests {
         assert_eq!(failure_status("out-of-memory"), "out-of-memory");
         assert_eq!(failure_status("timeout"), "error"); // fetch's, at a range
         assert_eq!(failure_status("truncated"), "error");
+    }
+
+    #[test]
+    fn the_median_interval_is_order_statistics_and_the_range_for_a_handful() {
+        let five = [1.0, 2.0, 3.0, 4.0, 5.0];
+        assert_eq!(median_interval(&five), (1.0, 5.0));
+        let hundred: Vec<f64> = (0..100).map(f64::from).collect();
+        // 50 ∓ 9.8: ranks 40 and 60.
+        assert_eq!(median_interval(&hundred), (40.0, 60.0));
+        assert_eq!(median_interval(&[7.0]), (7.0, 7.0));
     }
 
     #[test]

@@ -293,6 +293,7 @@ impl Report {
                     quick: true,
                     interpreter: String::new(),
                     fallback: String::new(),
+                    axis: false,
                 }
             })
             .collect()

@@ -4,7 +4,7 @@
 //! support reads them back into a [`Row`] and [`Store::upsert`]s it into `reports/results.json`
 //! (and its flat twin `reports/results.csv`) right after each benchmark, so a crash loses
 //! nothing that finished; `gluebench report` reads only the store. A row is keyed by
-//! (task, workload, dataset, tier, variant, interpreter): a run replaces the rows it measured and keeps all
+//! (task, workload, dataset, tier, variant, interpreter, axis): a run replaces the rows it measured and keeps all
 //! others. Each row names the run that measured it, and each run has an environment
 //! [`Manifest`](crate::manifest::Manifest) in the same file.
 //!
@@ -87,10 +87,15 @@ pub struct Row {
     /// the emoji scanner without AVX2: [`crate::tasks::fallback`]); empty when none.
     #[serde(default)]
     pub fallback: String,
+    /// Measured by a run of the interpreter axis (`GLUEBENCH_INTERPRETERS`): its rows of the
+    /// default interpreter and of Rust are kept apart from the default run's, so "The JIT
+    /// question" sets side by side rows of one run. Files older than this field: `false`.
+    #[serde(default)]
+    pub axis: bool,
 }
 
 impl Row {
-    pub fn key(&self) -> (&str, &str, &str, &str, &str, &str) {
+    pub fn key(&self) -> (&str, &str, &str, &str, &str, &str, bool) {
         (
             &self.task,
             &self.workload,
@@ -98,7 +103,14 @@ impl Row {
             &self.tier,
             &self.variant,
             &self.interpreter,
+            self.axis,
         )
+    }
+
+    /// A row of an interpreter-axis run (or, in files older than `axis`, of another
+    /// interpreter): read by "The JIT question" only.
+    pub fn on_axis(&self) -> bool {
+        self.axis || !self.interpreter.is_empty()
     }
 
     /// `task/workload` as the benchmark group is named (`json/cdxj`, `emoji`).
@@ -379,6 +391,7 @@ mod tests {
             quick: false,
             interpreter: String::new(),
             fallback: String::new(),
+            axis: false,
         }
     }
 
@@ -425,7 +438,7 @@ mod tests {
             csv.lines()
                 .next()
                 .unwrap()
-                .ends_with(",interpreter,fallback"),
+                .ends_with(",interpreter,fallback,axis"),
             "{csv}"
         );
         assert!(csv.contains("pypy-3.9.16"));

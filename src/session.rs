@@ -432,6 +432,12 @@ impl Session {
         Ok(())
     }
 
+    /// The running worker's process id (`None`: no worker is running).
+    pub fn worker_pid(&mut self) -> Option<u32> {
+        let w = self.worker.as_mut()?;
+        w.is_alive().then(|| w.pid())
+    }
+
     /// How many workers this session has started (a restart after a failure counts one more).
     pub fn worker_starts(&self) -> usize {
         self.starts

@@ -224,6 +224,11 @@ impl Worker {
     }
 
     /// False once the worker has exited, was killed, or is retired after running out of memory.
+    /// The worker's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn is_alive(&mut self) -> bool {
         !self.retired && matches!(self.child.try_wait(), Ok(None))
     }

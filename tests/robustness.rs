@@ -28,6 +28,7 @@ fn broken_task() -> Task {
         name: "tests/broken",
         rust: vec![("len", len)],
         small_rust: &[],
+        paired: &[],
         reference: "rust/len",
         baselines: Vec::new(),
         more_datasets: Vec::new(),

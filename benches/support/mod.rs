@@ -10,7 +10,7 @@
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 use gluebench::bench::{
-    self, clock, regimes, Args, Measured, Progress, Recorder, Regime, Settings,
+    self, clock, regimes, Args, Measured, Progress, Recorder, Regime, Settings, PAIRED_GROUP,
 };
 use gluebench::session::{Input, Session};
 use gluebench::task::{Tier, Variant};
@@ -18,7 +18,7 @@ use gluebench::tasks::{self, Task};
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 /// Our defaults; criterion's own command line (`--sample-size`, `--measurement-time`, …) is
 /// applied after this by `criterion_group!` and wins.
@@ -178,6 +178,9 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
                 recorder.add_interpreter(&hello);
             }
         }
+        // Its default-interpreter and Rust rows too are the axis run's own, kept apart from
+        // the default run's.
+        recorder.axis = true;
     }
     plan.retain(|job| args.wanted(&format!("{name}/{}/{}", job.id(), job.dataset)));
 
@@ -336,6 +339,63 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
         }
     }
     group.finish();
+    if axis.is_empty() && !args.list {
+        for dataset in task.paired {
+            let pick = |tier: Tier| {
+                plan.iter().find_map(|job| match job.what {
+                    What::Variant(v) if v.pick && !v.baseline && v.tier == tier => {
+                        (job.dataset == *dataset).then_some(v)
+                    }
+                    _ => None,
+                })
+            };
+            // Only where both picks were in this run's plan (a filter may leave one out).
+            let (Some(rust), Some(pyo3)) = (pick(Tier::Rust), pick(Tier::Pyo3)) else {
+                continue;
+            };
+            let label = format!("{name}/{dataset}");
+            let input = match load(
+                &mut inputs,
+                &task,
+                settings.mode,
+                &Regime::single(dataset),
+                dataset,
+            ) {
+                Ok(input) => input,
+                Err(e) => {
+                    eprintln!("gluebench: {PAIRED_GROUP}/{label}: no input: {e}");
+                    failed.push(format!("{PAIRED_GROUP}/{label} (no input)"));
+                    continue;
+                }
+            };
+            let rounds = if args.test {
+                1
+            } else {
+                settings.mode.paired_rounds()
+            };
+            gluebench::bootstrap::progress(&format!(
+                "{PAIRED_GROUP}/{label}: {} and {} interleaved, {rounds} round{}",
+                rust.id(),
+                pyo3.id(),
+                if rounds == 1 { "" } else { "s" }
+            ));
+            let mut paired_recorder = recorder.with_group(PAIRED_GROUP, task.throughput_unit);
+            if let Err(e) = paired(
+                &task,
+                &mut sessions[0],
+                [rust, pyo3],
+                input,
+                &label,
+                rounds,
+                args.test,
+                &mut paired_recorder,
+            ) {
+                eprintln!("gluebench: {PAIRED_GROUP}/{label}: not timed: {e}");
+                failed.push(format!("{PAIRED_GROUP}/{label}"));
+            }
+            recorder.rows.extend(paired_recorder.rows);
+        }
+    }
     if !failed.is_empty() {
         eprintln!(
             "gluebench: {name}: {} of {} benchmarks not timed: {}",
@@ -367,6 +427,95 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
     if args.measures() && results_modified() != results_before {
         bench::after_run();
     }
+}
+
+/// The same Rust natively and through PyO3 on one dataset (`Task::paired`), timed interleaved
+/// after the criterion benchmarks: rounds of one batch of each pick (a warm-up call, untimed,
+/// then calls for about [`bench::PAIRED_BATCH`]), the order alternating every round, so that
+/// what drifts over minutes on this machine (the L3 it shares with neighbours) weighs on both
+/// alike. Both are verified first, and every timed call is checked as in criterion's loop.
+/// Recorded under `glue/paired`, regime `<task>/<dataset>`: one sample per batch, time per call.
+#[allow(clippy::too_many_arguments)]
+fn paired(
+    task: &Task,
+    session: &mut Session,
+    picks: [&Variant; 2],
+    input: &Input,
+    label: &str,
+    rounds: usize,
+    test: bool,
+    recorder: &mut Recorder,
+) -> Result<(), String> {
+    let regime = Regime::single(label);
+    let expected = input
+        .expected
+        .clone()
+        .expect("datasets carry their expected summary");
+    let units = (task.throughput)(&expected, input.len());
+    let since = SystemTime::now();
+    let measured = |i: usize| Measured {
+        tier: picks[i].tier.as_str(),
+        variant: picks[i].name.as_str(),
+        pick: true,
+        dataset: label.rsplit('/').next().unwrap_or(label),
+        regime: &regime,
+        units,
+        input_bytes: input.len(),
+        expected: Some(&expected),
+        since,
+        interpreter: "",
+    };
+    let mut record_failure = |kind: &str, message: String| {
+        for i in 0..2 {
+            recorder.record(measured(i), Err((kind.to_string(), message.clone())));
+        }
+        message
+    };
+    let mut call = Duration::ZERO;
+    for v in picks {
+        let gate = session
+            .run_once(task, v, input)
+            .and_then(|(secs, summary)| v.verify(&expected, &summary).map(|_| secs));
+        match gate {
+            Ok(secs) => call = call.max(Duration::from_secs_f64(secs)),
+            Err(e) => {
+                let kind = bench::failure_status(&e.kind);
+                return Err(record_failure(kind, format!("{}: {}", v.id(), e.message)));
+            }
+        }
+    }
+    // The worker runs (both were just verified): pin it and this thread to one CPU.
+    let pinned = session.worker_pid().and_then(|pid| bench::pin_here(&[pid]));
+    match &pinned {
+        Some(p) => gluebench::bootstrap::progress(&format!("{PAIRED_GROUP}/{label}: both pinned to CPU {}", p.cpu)),
+        None => gluebench::bootstrap::progress(&format!("{PAIRED_GROUP}/{label}: not pinned (no affinity here); where each runs is the scheduler's choice")),
+    }
+    let batch = match test {
+        true => 1,
+        false => (bench::PAIRED_BATCH.as_secs_f64() / call.as_secs_f64().max(1e-9))
+            .clamp(1.0, 10_000.0) as u64,
+    };
+    let mut samples = [Vec::new(), Vec::new()];
+    for round in 0..rounds {
+        for i in [round % 2, 1 - round % 2] {
+            let timed = session
+                .time(task, picks[i], input, 1, &expected)
+                .and_then(|_| session.time(task, picks[i], input, batch, &expected));
+            match timed {
+                Ok(d) => samples[i].push(d.as_secs_f64() / batch as f64),
+                Err(e) => {
+                    let kind = bench::failure_status(&e.kind);
+                    let message = format!("while timed: {}: {}", picks[i].id(), e.message);
+                    return Err(record_failure(kind, message));
+                }
+            }
+        }
+    }
+    drop(pinned);
+    for (i, samples) in samples.iter().enumerate() {
+        recorder.record_samples(measured(i), samples, batch * rounds as u64);
+    }
+    Ok(())
 }
 
 /// When the results file was last written (`None`: it does not exist).

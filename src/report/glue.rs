@@ -64,6 +64,7 @@ pub fn section(data: &Data) -> String {
         }
         h += "</table>\n";
     }
+    h += &paired(data);
     h += "<h3>Per-object conversion</h3><p>ns per KiB of input, same regime: what crossing the glue costs per amount of data.</p>";
     for (group, task, workload, ids) in [
         (
@@ -151,4 +152,105 @@ pub fn section(data: &Data) -> String {
         );
     }
     h
+}
+
+/// The same Rust natively and through PyO3 (`glue/paired`): the two picks timed interleaved,
+/// batch by batch on one CPU, next to the same ratio from the task's own benchmarks.
+fn paired(data: &Data) -> String {
+    let mut h = String::from(
+        "<h3>The same Rust, natively and through PyO3</h3><p>The <code>rust</code> pick and the \
+         <code>pyo3</code> pick (the same code in a Python extension, borrowing the input) timed \
+         interleaved: rounds of one batch of each (a warm-up call, then about 25 ms of calls), \
+         the order alternating, harness and Python worker pinned to one CPU. Timed apart, \
+         minutes from each other and on whichever CPU the scheduler chose, the two differ by \
+         as much as the machine drifts (on this 2-vCPU VM one vCPU once ran the same loop \
+         1.4× slower than the other); interleaved on one CPU, what is left is the glue.</p>",
+    );
+    let regimes = data.regimes("glue", "paired");
+    if regimes.is_empty() {
+        h += "<p class=\"note\">not measured in these results: no rows of glue/paired.</p>";
+        return h;
+    }
+    h += "<table><tr><th>task</th><th>dataset</th><th>rust ms per call</th><th>pyo3 ms per call</th>\
+          <th>pyo3 / rust, interleaved</th><th>timed apart</th><th>status</th></tr>\n";
+    for regime in regimes {
+        let Some((task, dataset)) = regime.rsplit_once('/') else {
+            continue;
+        };
+        let (t, w) = crate::results::split_group(task);
+        let side = |tier| data.pick("glue", "paired", &regime, tier);
+        let apart = |tier| data.pick(&t, &w, dataset, tier);
+        let ms = |r: Option<&Row>| {
+            r.and_then(|r| {
+                let (m, lo, hi) = (r.median_ns?, r.median_lo_ns?, r.median_hi_ns?);
+                Some(format!(
+                    "{} <small>({}–{}) {}</small>",
+                    num(m / 1e6),
+                    num(lo / 1e6),
+                    num(hi / 1e6),
+                    esc(&r.variant)
+                ))
+            })
+            .unwrap_or_else(|| "–".into())
+        };
+        let ratio = |a: Option<&Row>, b: Option<&Row>| {
+            a.zip(b)
+                .map_or("–".into(), |(a, b)| format!("{}×", num(tp(a) / tp(b))))
+        };
+        let status = data
+            .plain("glue", "paired")
+            .filter(|r| r.regime == regime && !r.is_measured())
+            .map(status_cell)
+            .collect::<Vec<_>>();
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            esc(task),
+            esc(dataset),
+            ms(side("rust")),
+            ms(side("pyo3")),
+            ratio(side("pyo3"), side("rust")),
+            ratio(apart("pyo3"), apart("rust")),
+            if status.is_empty() { "ok".into() } else { status.join("; ") }
+        );
+    }
+    h += "</table>\n";
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::test_row;
+    use crate::results::Store;
+
+    #[test]
+    fn the_pair_sets_the_interleaved_ratio_beside_the_one_timed_apart() {
+        let mut store = Store::new();
+        let mut add = |group: &str, regime: &str, tier: &str, variant: &str, mbps: f64| {
+            let mut r = test_row(group, tier, variant, mbps);
+            (r.regime, r.dataset, r.pick) = (regime.into(), regime.into(), true);
+            store.upsert(r);
+        };
+        add("emoji", "wet-16m-en", "rust", "scanner", 20000.0);
+        add("emoji", "wet-16m-en", "pyo3", "scanner-bytes", 15000.0);
+        add(
+            "glue/paired",
+            "emoji/wet-16m-en",
+            "rust",
+            "scanner",
+            20000.0,
+        );
+        add(
+            "glue/paired",
+            "emoji/wet-16m-en",
+            "pyo3",
+            "scanner-bytes",
+            19000.0,
+        );
+        let h = paired(&Data::new(&store));
+        assert!(h.contains("<td>emoji</td><td>wet-16m-en</td>"), "{h}");
+        assert!(h.contains("0.950×") && h.contains("0.750×"), "{h}");
+        assert!(paired(&Data::new(&Store::new())).contains("not measured"));
+    }
 }

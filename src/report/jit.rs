@@ -51,7 +51,9 @@ pub fn axis(data: &Data) -> Vec<String> {
     names
 }
 
-/// A tier's pick under an interpreter (`""`: the default), whatever its status.
+/// A tier's pick under an interpreter (`""`: the default), whatever its status: the axis
+/// run's own row (so every cell of a table compares rows of one run), or for the default
+/// interpreter and Rust in a file whose axis run predates [`Row::axis`], the default run's.
 fn pick<'a>(
     data: &Data<'a>,
     g: (&str, &str),
@@ -59,14 +61,18 @@ fn pick<'a>(
     tier: &str,
     i: &str,
 ) -> Option<&'a Row> {
-    data.store.rows.iter().find(|r| {
-        (r.task.as_str(), r.workload.as_str()) == g
-            && r.regime == regime
-            && r.sweep.is_empty()
-            && r.tier == tier
-            && r.pick
-            && r.interpreter == i
-    })
+    let of = |axis: bool| {
+        data.store.rows.iter().find(move |r| {
+            (r.task.as_str(), r.workload.as_str()) == g
+                && r.regime == regime
+                && r.sweep.is_empty()
+                && r.tier == tier
+                && r.pick
+                && r.interpreter == i
+                && (r.axis == axis || !i.is_empty())
+        })
+    };
+    of(true).or_else(|| of(false))
 }
 
 /// The smallest gap to Rust (the default interpreter's ratio) whose closing is stated.
@@ -108,7 +114,7 @@ pub fn tables(data: &Data) -> Vec<Table> {
             .store
             .rows
             .iter()
-            .find(|r| (r.task.as_str(), r.workload.as_str()) == g && !r.interpreter.is_empty())
+            .find(|r| (r.task.as_str(), r.workload.as_str()) == g && r.on_axis())
         else {
             continue;
         };
@@ -163,9 +169,10 @@ pub fn section(data: &Data) -> String {
          (R<sub>default</sub> − R) / (R<sub>default</sub> − 1) of the ratios R, negative \
          when it widens the gap (not stated where the default is within 1.25× of Rust: \
          that gap is noise); <b>unstable</b>: this row or the default's was flagged unstable \
-         in its run, so a share closed may be run-to-run noise. The same code, criterion and in-process worker under each. The \
-         other interpreters' rows come from a run of the axis (quick sampling), the default's \
-         and Rust's from the latest run that measured them.</p>\n\
+         in its run, so a share closed may be run-to-run noise. The same code, criterion and in-process worker under each. Every \
+         row of a table comes from one run of the axis (quick sampling), which times the \
+         default interpreter and Rust again beside the others (a file from before that kept \
+         them apart falls back to the default run's rows for those two).</p>\n\
          <table><tr><th>interpreter</th><th>implementation</th><th>executable</th><th>JIT</th></tr>",
     );
     for (name, i) in &known {
@@ -305,5 +312,37 @@ mod tests {
         );
         // The other sections do not see the axis' rows.
         assert_eq!(data.rows().count(), 2);
+    }
+
+    #[test]
+    fn the_axis_runs_own_default_and_rust_rows_come_before_the_default_runs() {
+        let mut store = Store::new();
+        let axis = |mut r: Row, i: &str| {
+            (r.interpreter, r.axis) = (i.into(), true);
+            r
+        };
+        store.upsert(row("emoji", "rust", "scanner", 1000.0)); // the default run
+        store.upsert(row("emoji", "pure", "loop", 10.0));
+        store.upsert(axis(row("emoji", "rust", "scanner", 500.0), "")); // the axis run
+        store.upsert(axis(row("emoji", "pure", "loop", 5.0), ""));
+        store.upsert(axis(row("emoji", "pure", "loop", 50.0), "pypy-3.9.16"));
+        assert_eq!(
+            store.rows.len(),
+            5,
+            "the axis run's rows do not replace the default run's"
+        );
+        let data = Data::new(&store);
+        let cells = &tables(&data)[0].tiers[0].1;
+        let slower = |c: &Cell| match c {
+            Cell::Ratio { slower, .. } => slower.round(),
+            other => panic!("{other:?}"),
+        };
+        // 500 / 5 and 500 / 50: the axis run's Rust, not the default run's 1000.
+        assert_eq!((slower(&cells[0]), slower(&cells[1])), (100.0, 10.0));
+        assert_eq!(
+            data.rows().count(),
+            2,
+            "the other sections read the default run"
+        );
     }
 }

@@ -75,10 +75,10 @@ impl<'a> Data<'a> {
         Data { store }
     }
 
-    /// The rows of the default interpreter (and the Rust tiers): what every section but "The
-    /// JIT question" ([`jit`]) reads.
+    /// The rows of the default runs (the default interpreter and the Rust tiers, not an
+    /// interpreter-axis run): what every section but "The JIT question" ([`jit`]) reads.
     pub fn rows(&self) -> impl Iterator<Item = &'a Row> + 'a {
-        self.store.rows.iter().filter(|r| r.interpreter.is_empty())
+        self.store.rows.iter().filter(|r| !r.on_axis())
     }
 
     /// Rows of a task/workload outside any sweep.
@@ -465,6 +465,7 @@ pub(crate) fn test_row(group: &str, tier: &str, variant: &str, mbps: f64) -> Row
         quick: false,
         interpreter: String::new(),
         fallback: String::new(),
+        axis: false,
     }
 }
 

@@ -227,7 +227,7 @@ fn picks(store: &Store, job: &Job) -> Vec<Pick> {
         .rows
         .iter()
         .filter(|r| r.task == job.task && r.workload == job.workload && r.sweep.is_empty())
-        .filter(|r| r.interpreter.is_empty())
+        .filter(|r| !r.on_axis())
         .collect();
     // The default regime: the largest dataset that is its own regime (not a stand-in).
     let regime = plain
@@ -376,6 +376,7 @@ mod tests {
             run: "r".into(),
             quick: false,
             interpreter: String::new(),
+            axis: false,
             fallback: String::new(),
         }
     }

@@ -24,6 +24,7 @@ pub fn task() -> Task {
             .map(|&(name, decoder)| (name, runner(decoder)))
             .collect(),
         small_rust: &[],
+        paired: &["wet-16m"],
         reference: "rust/flate2-zlib-rs",
         expected: |ds| super::expected(ds, "decompress"),
         error_at: "byte",

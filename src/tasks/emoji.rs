@@ -55,6 +55,7 @@ pub fn task() -> Task {
             .map(|&(name, build)| (name, runner(build)))
             .collect(),
         small_rust: &["naive-slice-lookup"],
+        paired: &["wet-16m", "wet-16m-emoji", "wet-16m-en"],
         reference: "rust/aho-corasick",
         expected: |ds| {
             let mut s = super::expected(ds, "emoji");

@@ -63,6 +63,7 @@ pub fn task() -> Task {
             .map(|&(name, fetcher)| (name, runner(fetcher)))
             .collect(),
         small_rust: &[],
+        paired: &[],
         reference: "rust/reqwest",
         expected: |_| Summary::new(), // read from the served files (`Loaded::expected`)
         error_at: "range",

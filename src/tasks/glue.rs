@@ -24,6 +24,7 @@ pub fn task() -> Task {
             .map(|&(name, calls)| (name, runner(calls)))
             .collect(),
         small_rust: &[],
+        paired: &[],
         reference: "rust/noop",
         expected: |_| summary(CALLS),
         error_at: "call",

@@ -40,6 +40,7 @@ pub fn cdxj_task() -> Task {
             })
             .collect(),
         small_rust: &[],
+        paired: &[],
         reference: "rust/serde-value",
         expected: |ds| super::expected(ds, "json/cdxj"),
         error_at: "line",
@@ -78,6 +79,7 @@ pub fn wat_task() -> Task {
             })
             .collect(),
         small_rust: &[],
+        paired: &["wat-16m"],
         reference: "rust/serde-value",
         expected: |ds| super::expected(ds, "json/wat"),
         error_at: "line",

@@ -43,6 +43,7 @@ pub fn task() -> Task {
         baselines: vec![],
         rust,
         small_rust: &[],
+        paired: &[],
         reference: "rust/e2e",
         expected: |ds| super::expected(ds, "pipeline"),
         error_at: "record",
