@@ -204,21 +204,25 @@ pub const PAIRED_BATCH: Duration = Duration::from_millis(25);
 /// `<task>/<dataset>`.
 pub const PAIRED_GROUP: &str = "glue/paired";
 
-/// This thread and the processes `pids` pinned to the CPU this thread is running on, until
-/// dropped (which gives every one its mask back): two processes compared call by call then
-/// share one core, its caches and its hyperthread sibling (on a VM, another tenant's).
-/// `None` where that cannot be done (not Linux, or the kernel refused).
+/// This thread and the processes `pids` pinned to one CPU until dropped (which gives every one
+/// its mask back): two processes timed against each other then share one core, its caches and
+/// its hyperthread sibling (on a VM, another tenant's). `None` where that cannot be done (not
+/// Linux, or the kernel refused).
 pub struct Pinned {
     pub cpu: usize,
     #[cfg(target_os = "linux")]
     saved: Vec<(libc::pid_t, libc::cpu_set_t)>,
 }
 
+/// Pins this thread and `pids` to `cpu`, or to the CPU this thread is running on (`None`).
 #[cfg(target_os = "linux")]
-pub fn pin_here(pids: &[u32]) -> Option<Pinned> {
+pub fn pin(cpu: Option<usize>, pids: &[u32]) -> Option<Pinned> {
     // SAFETY: sched_* read and write a cpu_set_t we own; pid 0 is the calling thread.
     unsafe {
-        let cpu = usize::try_from(libc::sched_getcpu()).ok()?;
+        let cpu = match cpu {
+            Some(cpu) => cpu,
+            None => usize::try_from(libc::sched_getcpu()).ok()?,
+        };
         let mut only: libc::cpu_set_t = std::mem::zeroed();
         libc::CPU_SET(cpu, &mut only);
         let mut pinned = Pinned {
@@ -240,8 +244,15 @@ pub fn pin_here(pids: &[u32]) -> Option<Pinned> {
 }
 
 #[cfg(not(target_os = "linux"))]
-pub fn pin_here(_pids: &[u32]) -> Option<Pinned> {
+pub fn pin(_cpu: Option<usize>, _pids: &[u32]) -> Option<Pinned> {
     None
+}
+
+/// Whether a variant runs threads of its own (by its name: `scanner-2threads`,
+/// `sockets-threads`, `e2e-2cores`): it is never pinned to one CPU, and its threads must not
+/// inherit a pinned mask.
+pub fn runs_threads(variant: &str) -> bool {
+    variant.contains("thread") || variant.contains("cores")
 }
 
 #[cfg(target_os = "linux")]

@@ -190,6 +190,24 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
     // (`cargo bench -- --test`, what CI runs) they fail the run.
     let mut failed: Vec<String> = Vec::new();
     let mut progress = Progress::new(plan.len(), &settings);
+    // One CPU for every single-threaded benchmark of this binary (tasks without a service):
+    // the harness thread and the worker's main thread are pinned to it while each is timed, so
+    // all tiers of a run are timed on the same vCPU (here the two ran one loop up to 1.4x
+    // apart). Variants with threads of their own, and services, run on every CPU: the guard
+    // is dropped before each benchmark's gate, so no thread it starts inherits the pin.
+    let pin_jobs = task.fixture.is_none() && !args.list;
+    let mut run_cpu: Option<usize> = None;
+    let mut placement: Option<bench::Pinned> = None;
+    let mut place = |pids: &[u32], placement: &mut Option<bench::Pinned>| {
+        *placement = bench::pin(run_cpu, pids);
+        if let (None, Some(p)) = (run_cpu, placement.as_ref()) {
+            run_cpu = Some(p.cpu);
+            gluebench::bootstrap::progress(&format!(
+                "{name}: single-threaded benchmarks pinned to CPU {} (harness and worker)",
+                p.cpu
+            ));
+        }
+    };
     let mut group = c.benchmark_group(name);
     group.sampling_mode(SamplingMode::Flat);
     for job in &plan {
@@ -200,6 +218,7 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
             group.bench_function(BenchmarkId::new(&id, &job.dataset), |b| b.iter(|| ()));
             continue;
         }
+        placement = None; // every CPU again, before anything of this benchmark runs
         progress.start(&format!("{name}/{id}/{}", job.dataset));
         // Sweep points and the picks-only cells of a grid (e.g. fetch's latency x concurrency)
         // are many: shorter measurements.
@@ -231,6 +250,9 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
                 group.sample_size(settings.samples);
                 group.throughput(Throughput::Bytes(input.len()));
                 let run = *run;
+                if pin_jobs {
+                    place(&[], &mut placement);
+                }
                 group.bench_function(BenchmarkId::new(&id, &job.dataset), |b| {
                     b.iter_custom(|iters| {
                         let started = Instant::now();
@@ -299,6 +321,10 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
                     None => settings.samples,
                 };
                 group.sample_size(samples);
+                if pin_jobs && !bench::runs_threads(&v.name) {
+                    let pids: Vec<u32> = session.worker_pid().into_iter().collect();
+                    place(&pids, &mut placement);
+                }
                 group.throughput(if task.throughput_unit.ends_with("bytes") {
                     Throughput::Bytes(units)
                 } else {
@@ -339,6 +365,7 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
         }
     }
     group.finish();
+    drop(placement);
     if axis.is_empty() && !args.list {
         for dataset in task.paired {
             let pick = |tier: Tier| {
@@ -381,6 +408,7 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
             ));
             let mut paired_recorder = recorder.with_group(PAIRED_GROUP, task.throughput_unit);
             if let Err(e) = paired(
+                run_cpu,
                 &task,
                 &mut sessions[0],
                 [rust, pyo3],
@@ -432,11 +460,14 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
 /// The same Rust natively and through PyO3 on one dataset (`Task::paired`), timed interleaved
 /// after the criterion benchmarks: rounds of one batch of each pick (a warm-up call, untimed,
 /// then calls for about [`bench::PAIRED_BATCH`]), the order alternating every round, so that
-/// what drifts over minutes on this machine (the L3 it shares with neighbours) weighs on both
-/// alike. Both are verified first, and every timed call is checked as in criterion's loop.
-/// Recorded under `glue/paired`, regime `<task>/<dataset>`: one sample per batch, time per call.
+/// what drifts over minutes on this machine (the vCPU's sibling, the L3 it shares with
+/// neighbours) weighs on both alike; the harness thread and the worker pinned to `cpu` (the
+/// run's, or the one the harness is on). Both are verified first, and every timed call is
+/// checked as in criterion's loop. Recorded under `glue/paired`, regime `<task>/<dataset>`:
+/// one sample per batch, time per call.
 #[allow(clippy::too_many_arguments)]
 fn paired(
+    cpu: Option<usize>,
     task: &Task,
     session: &mut Session,
     picks: [&Variant; 2],
@@ -484,8 +515,8 @@ fn paired(
             }
         }
     }
-    // The worker runs (both were just verified): pin it and this thread to one CPU.
-    let pinned = session.worker_pid().and_then(|pid| bench::pin_here(&[pid]));
+    // The worker runs (both were just verified): pin it and this thread to the run's CPU.
+    let pinned = session.worker_pid().and_then(|pid| bench::pin(cpu, &[pid]));
     match &pinned {
         Some(p) => gluebench::bootstrap::progress(&format!("{PAIRED_GROUP}/{label}: both pinned to CPU {}", p.cpu)),
         None => gluebench::bootstrap::progress(&format!("{PAIRED_GROUP}/{label}: not pinned (no affinity here); where each runs is the scheduler's choice")),

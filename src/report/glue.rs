@@ -161,10 +161,11 @@ fn paired(data: &Data) -> String {
         "<h3>The same Rust, natively and through PyO3</h3><p>The <code>rust</code> pick and the \
          <code>pyo3</code> pick (the same code in a Python extension, borrowing the input) timed \
          interleaved: rounds of one batch of each (a warm-up call, then about 25 ms of calls), \
-         the order alternating, harness and Python worker pinned to one CPU. Timed apart, \
-         minutes from each other and on whichever CPU the scheduler chose, the two differ by \
-         as much as the machine drifts (on this 2-vCPU VM one vCPU once ran the same loop \
-         1.4× slower than the other); interleaved on one CPU, what is left is the glue.</p>",
+         the order alternating, harness and Python worker pinned to one CPU. Timed apart, in \
+         the task's own benchmarks minutes from each other, the two differ by as much as the \
+         machine drifts in between (before those were pinned too, by which of the 2 vCPUs the \
+         scheduler chose: one once ran the same loop 1.4× slower than the other); \
+         interleaved, what is left is the glue.</p>",
     );
     let regimes = data.regimes("glue", "paired");
     if regimes.is_empty() {
