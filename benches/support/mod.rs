@@ -50,18 +50,34 @@ struct Job<'a> {
     interpreter: &'a str,
 }
 
+#[derive(Clone)]
 enum What<'a> {
     Baseline(&'static str, gluebench::tasks::Baseline),
     Variant(&'a Variant),
 }
 
-impl Job<'_> {
+impl What<'_> {
     /// `tier/variant`.
-    fn base_id(&self) -> String {
-        match &self.what {
+    fn id(&self) -> String {
+        match self {
             What::Baseline(name, _) => format!("baseline/{name}"),
             What::Variant(v) => v.id(),
         }
+    }
+
+    /// The row's tier and variant.
+    fn names(&self) -> (&str, &str) {
+        match self {
+            What::Baseline(name, _) => ("baseline", name),
+            What::Variant(v) => (v.tier.as_str(), v.name.as_str()),
+        }
+    }
+}
+
+impl Job<'_> {
+    /// `tier/variant`.
+    fn base_id(&self) -> String {
+        self.what.id()
     }
 
     /// The benchmark's id within its task: `tier/variant`, `tier/variant@pypy-3.9.16`.
@@ -367,17 +383,19 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
     group.finish();
     drop(placement);
     if axis.is_empty() && !args.list {
-        for dataset in task.paired {
-            let pick = |tier: Tier| {
-                plan.iter().find_map(|job| match job.what {
-                    What::Variant(v) if v.pick && !v.baseline && v.tier == tier => {
-                        (job.dataset == *dataset).then_some(v)
-                    }
-                    _ => None,
+        for (dataset, other) in task.paired {
+            // The rust pick and the other side (`pyo3`: its pick; `baseline/NAME`), as they
+            // were planned: only where both are in this run's plan (a filter may leave one out).
+            let side = |id: &str| {
+                plan.iter().find_map(|job| {
+                    let wanted = match &job.what {
+                        What::Variant(v) => v.pick && !v.baseline && v.tier.as_str() == id,
+                        What::Baseline(..) => job.base_id() == id,
+                    };
+                    (wanted && job.dataset == *dataset).then(|| job.what.clone())
                 })
             };
-            // Only where both picks were in this run's plan (a filter may leave one out).
-            let (Some(rust), Some(pyo3)) = (pick(Tier::Rust), pick(Tier::Pyo3)) else {
+            let (Some(rust), Some(other)) = (side("rust"), side(other)) else {
                 continue;
             };
             let label = format!("{name}/{dataset}");
@@ -403,7 +421,7 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
             gluebench::bootstrap::progress(&format!(
                 "{PAIRED_GROUP}/{label}: {} and {} interleaved, {rounds} round{}",
                 rust.id(),
-                pyo3.id(),
+                other.id(),
                 if rounds == 1 { "" } else { "s" }
             ));
             let mut paired_recorder = recorder.with_group(PAIRED_GROUP, task.throughput_unit);
@@ -411,7 +429,7 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
                 run_cpu,
                 &task,
                 &mut sessions[0],
-                [rust, pyo3],
+                [rust, other],
                 input,
                 &label,
                 rounds,
@@ -457,20 +475,21 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
     }
 }
 
-/// The same Rust natively and through PyO3 on one dataset (`Task::paired`), timed interleaved
-/// after the criterion benchmarks: rounds of one batch of each pick (a warm-up call, untimed,
-/// then calls for about [`bench::PAIRED_BATCH`]), the order alternating every round, so that
-/// what drifts over minutes on this machine (the vCPU's sibling, the L3 it shares with
-/// neighbours) weighs on both alike; the harness thread and the worker pinned to `cpu` (the
-/// run's, or the one the harness is on). Both are verified first, and every timed call is
-/// checked as in criterion's loop. Recorded under `glue/paired`, regime `<task>/<dataset>`:
+/// Two sides on one dataset (`Task::paired`): the rust pick and the same Rust through PyO3,
+/// or the rust pick and a plain loop, timed interleaved after the criterion benchmarks: rounds
+/// of one batch of each (a warm-up call, untimed, then calls for about
+/// [`bench::PAIRED_BATCH`]), the order alternating every round, so that what drifts over
+/// minutes on this machine (the vCPU's sibling, the L3 it shares with neighbours) weighs on
+/// both alike; the harness thread and the worker pinned to `cpu` (the run's, or the one the
+/// harness is on). Both are gated first, and every timed call is checked as in criterion's loop
+/// (a baseline: its checksum repeated). Recorded under `glue/paired`, regime `<task>/<dataset>`:
 /// one sample per batch, time per call.
 #[allow(clippy::too_many_arguments)]
 fn paired(
     cpu: Option<usize>,
     task: &Task,
     session: &mut Session,
-    picks: [&Variant; 2],
+    sides: [What; 2],
     input: &Input,
     label: &str,
     rounds: usize,
@@ -484,17 +503,20 @@ fn paired(
         .expect("datasets carry their expected summary");
     let units = (task.throughput)(&expected, input.len());
     let since = SystemTime::now();
-    let measured = |i: usize| Measured {
-        tier: picks[i].tier.as_str(),
-        variant: picks[i].name.as_str(),
-        pick: true,
-        dataset: label.rsplit('/').next().unwrap_or(label),
-        regime: &regime,
-        units,
-        input_bytes: input.len(),
-        expected: Some(&expected),
-        since,
-        interpreter: "",
+    let measured = |i: usize| {
+        let (tier, variant) = sides[i].names();
+        Measured {
+            tier,
+            variant,
+            pick: tier != "baseline",
+            dataset: label.rsplit('/').next().unwrap_or(label),
+            regime: &regime,
+            units,
+            input_bytes: input.len(),
+            expected: (tier != "baseline").then_some(&expected),
+            since,
+            interpreter: "",
+        }
     };
     let mut record_failure = |kind: &str, message: String| {
         for i in 0..2 {
@@ -502,21 +524,33 @@ fn paired(
         }
         message
     };
+    // A baseline applies no rule: the checksum of its gate call is what every call repeats.
+    let mut checksums = [None, None];
     let mut call = Duration::ZERO;
-    for v in picks {
-        let gate = session
-            .run_once(task, v, input)
-            .and_then(|(secs, summary)| v.verify(&expected, &summary).map(|_| secs));
+    for (i, side) in sides.iter().enumerate() {
+        let gate = match side {
+            What::Variant(v) => session
+                .run_once(task, v, input)
+                .and_then(|(secs, summary)| v.verify(&expected, &summary).map(|_| secs)),
+            What::Baseline(_, run) => {
+                let started = Instant::now();
+                checksums[i] = Some(run(&input.bytes));
+                Ok(started.elapsed().as_secs_f64())
+            }
+        };
         match gate {
             Ok(secs) => call = call.max(Duration::from_secs_f64(secs)),
             Err(e) => {
                 let kind = bench::failure_status(&e.kind);
-                return Err(record_failure(kind, format!("{}: {}", v.id(), e.message)));
+                return Err(record_failure(
+                    kind,
+                    format!("{}: {}", side.id(), e.message),
+                ));
             }
         }
     }
-    // The worker runs (both were just verified): pin it and this thread to the run's CPU.
-    let pinned = session.worker_pid().and_then(|pid| bench::pin(cpu, &[pid]));
+    let pids: Vec<u32> = session.worker_pid().into_iter().collect();
+    let pinned = bench::pin(cpu, &pids);
     match &pinned {
         Some(p) => gluebench::bootstrap::progress(&format!("{PAIRED_GROUP}/{label}: both pinned to CPU {}", p.cpu)),
         None => gluebench::bootstrap::progress(&format!("{PAIRED_GROUP}/{label}: not pinned (no affinity here); where each runs is the scheduler's choice")),
@@ -526,17 +560,34 @@ fn paired(
         false => (bench::PAIRED_BATCH.as_secs_f64() / call.as_secs_f64().max(1e-9))
             .clamp(1.0, 10_000.0) as u64,
     };
+    let mut time = |i: usize, iters: u64| match &sides[i] {
+        What::Variant(v) => session.time(task, v, input, iters, &expected),
+        What::Baseline(name, run) => {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let started = Instant::now();
+                let sum = black_box(run(black_box(&input.bytes)));
+                total += started.elapsed();
+                if Some(sum) != checksums[i] {
+                    let detail = format!(
+                        "baseline/{name} returned {sum}, its first call {:?}",
+                        checksums[i]
+                    );
+                    return Err(gluebench::task::TaskError::new("mismatch", detail));
+                }
+            }
+            Ok(total)
+        }
+    };
     let mut samples = [Vec::new(), Vec::new()];
     for round in 0..rounds {
         for i in [round % 2, 1 - round % 2] {
-            let timed = session
-                .time(task, picks[i], input, 1, &expected)
-                .and_then(|_| session.time(task, picks[i], input, batch, &expected));
-            match timed {
+            match time(i, 1).and_then(|_| time(i, batch)) {
                 Ok(d) => samples[i].push(d.as_secs_f64() / batch as f64),
                 Err(e) => {
+                    drop(pinned);
                     let kind = bench::failure_status(&e.kind);
-                    let message = format!("while timed: {}: {}", picks[i].id(), e.message);
+                    let message = format!("while timed: {}: {}", sides[i].id(), e.message);
                     return Err(record_failure(kind, message));
                 }
             }

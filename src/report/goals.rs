@@ -56,11 +56,26 @@ pub fn evaluate(data: &Data) -> Vec<Goal> {
         .filter(|r| r.regime == cdxj && r.tier == "baseline" && r.is_measured())
         .filter(|r| r.variant.starts_with("plain-") && !r.variant.starts_with("plain-py-"))
         .max_by(|a, b| tp(a).total_cmp(&tp(b)));
+    // The pick's own scanner without the rule is the fastest plain loop by design: when the
+    // run timed the two interleaved on one CPU (`glue/paired`), the goal reads that pair.
+    let paired = format!("json/cdxj/{cdxj}");
+    let pair = data
+        .pick("glue", "paired", &paired, "rust")
+        .zip(data.variant("glue", "paired", &paired, "baseline/plain-scanner"))
+        .filter(|(_, b)| b.is_measured());
+    let (how, rust, plain) = match pair {
+        Some((r, b)) => (" (plain-scanner, interleaved on one CPU)", Some(r), Some(b)),
+        None => (
+            "",
+            data.pick("json", "cdxj", &cdxj, "rust"),
+            fastest_plain_rust,
+        ),
+    };
     ratio(
-        format!("json/cdxj ({cdxj}): rust ≥ 0.95× the fastest plain Rust loop"),
+        format!("json/cdxj ({cdxj}): rust ≥ 0.95× the fastest plain Rust loop{how}"),
         0.95,
-        data.pick("json", "cdxj", &cdxj, "rust"),
-        fastest_plain_rust,
+        rust,
+        plain,
     );
     ratio(
         format!("json/cdxj ({cdxj}): ecosystem ≥ 0.8× the plain msgspec loop"),
@@ -241,5 +256,42 @@ mod tests {
         let apart = find("(wet-16m-en): pyo3");
         assert!(apart.goal.contains("timed apart"), "{}", apart.goal);
         assert_eq!(apart.met(), Some(false));
+    }
+
+    #[test]
+    fn the_cdxj_floor_goal_reads_its_interleaved_pair_when_the_run_has_it() {
+        let mut store = Store::new();
+        let mut plain = row(
+            "glue/paired",
+            "json/cdxj/cdxj-16m",
+            "baseline",
+            "plain-scanner",
+            2000.0,
+        );
+        plain.pick = false;
+        for r in [
+            row("json/cdxj", "cdxj-16m", "rust", "scanner", 2000.0),
+            row("json/cdxj", "cdxj-16m", "baseline", "plain-scanner", 2000.0),
+            row(
+                "glue/paired",
+                "json/cdxj/cdxj-16m",
+                "rust",
+                "scanner",
+                1800.0,
+            ),
+            plain,
+        ] {
+            store.upsert(r);
+        }
+        let goals = evaluate(&Data::new(&store));
+        let g = goals
+            .iter()
+            .find(|g| g.goal.contains("plain Rust loop"))
+            .unwrap();
+        assert!(g.goal.contains("interleaved"), "{}", g.goal);
+        assert_eq!(
+            (g.measured.as_ref().unwrap().0, g.met()),
+            (0.9, Some(false))
+        );
     }
 }

@@ -24,7 +24,7 @@ pub fn task() -> Task {
             .map(|&(name, decoder)| (name, runner(decoder)))
             .collect(),
         small_rust: &[],
-        paired: &["wet-16m"],
+        paired: &[("wet-16m", "pyo3")],
         reference: "rust/flate2-zlib-rs",
         expected: |ds| super::expected(ds, "decompress"),
         error_at: "byte",

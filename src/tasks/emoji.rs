@@ -55,7 +55,11 @@ pub fn task() -> Task {
             .map(|&(name, build)| (name, runner(build)))
             .collect(),
         small_rust: &["naive-slice-lookup"],
-        paired: &["wet-16m", "wet-16m-emoji", "wet-16m-en"],
+        paired: &[
+            ("wet-16m", "pyo3"),
+            ("wet-16m-emoji", "pyo3"),
+            ("wet-16m-en", "pyo3"),
+        ],
         reference: "rust/aho-corasick",
         expected: |ds| {
             let mut s = super::expected(ds, "emoji");

@@ -40,7 +40,7 @@ pub fn cdxj_task() -> Task {
             })
             .collect(),
         small_rust: &[],
-        paired: &[],
+        paired: &[("cdxj-16m", "baseline/plain-scanner")],
         reference: "rust/serde-value",
         expected: |ds| super::expected(ds, "json/cdxj"),
         error_at: "line",
@@ -79,7 +79,7 @@ pub fn wat_task() -> Task {
             })
             .collect(),
         small_rust: &[],
-        paired: &["wat-16m"],
+        paired: &[("wat-16m", "pyo3")],
         reference: "rust/serde-value",
         expected: |ds| super::expected(ds, "json/wat"),
         error_at: "line",

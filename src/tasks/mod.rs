@@ -34,10 +34,11 @@ pub struct Task {
     /// Rust variants as slow as the slow Python tiers (`small`: timed on the small dataset,
     /// capped in `check`), e.g. the naive emoji loop.
     pub small_rust: &'static [&'static str],
-    /// Datasets on which the `rust` and `pyo3` picks are also timed interleaved, round by
-    /// round (`benches/support`, rows of `glue/paired`): the same Rust natively and through
-    /// PyO3, compared without the drift between two benchmarks timed minutes apart.
-    pub paired: &'static [&'static str],
+    /// Pairs timed interleaved, round by round (`benches/support`, rows of `glue/paired`):
+    /// (dataset, other), the `rust` pick against `other`, which is `pyo3` (its pick: the same
+    /// Rust through PyO3) or `baseline/NAME` (a plain loop the rust pick is judged against),
+    /// compared without the drift between two benchmarks timed minutes apart.
+    pub paired: &'static [(&'static str, &'static str)],
     /// The expected summary for a user's own file comes from this variant (`tier/variant`).
     pub reference: &'static str,
     /// The expected summary of a generated dataset, from what its generator recorded.
