@@ -608,6 +608,9 @@ pub struct Recorder {
     path: PathBuf,
     task: String,
     workload: String,
+    /// The task whose code the rows run (for [`Row::fallback`]): its own, or for a recorder
+    /// of another group ([`Recorder::with_group`], e.g. `glue/paired`), the one it came from.
+    code_of: String,
     unit: String,
     manifest: Manifest,
     quick: bool,
@@ -653,6 +656,7 @@ impl Recorder {
         .collect();
         Ok(Recorder {
             path,
+            code_of: task_name.clone(),
             task: task_name,
             workload,
             unit: task.throughput_unit.to_string(),
@@ -742,17 +746,9 @@ impl Recorder {
             run: self.manifest.run.clone(),
             quick: self.quick,
             interpreter: m.interpreter.to_string(),
-            // An interleaved pair (`glue/paired`) ran the task its regime names.
-            fallback: crate::tasks::fallback(
-                match results::group_name(&self.task, &self.workload) {
-                    g if g == PAIRED_GROUP => m.regime.dataset.split('/').next().unwrap_or(""),
-                    _ => &self.task,
-                },
-                m.tier,
-                m.variant,
-            )
-            .unwrap_or_default()
-            .to_string(),
+            fallback: crate::tasks::fallback(&self.code_of, m.tier, m.variant)
+                .unwrap_or_default()
+                .to_string(),
             axis: self.axis,
         };
         if let Some(e) = estimates {
@@ -792,6 +788,7 @@ impl Recorder {
     pub fn with_group(&self, group: &str, unit: &str) -> Recorder {
         let (task, workload) = results::split_group(group);
         Recorder {
+            code_of: self.code_of.clone(),
             path: self.path.clone(),
             task,
             workload,
@@ -916,10 +913,6 @@ impl Recorder {
     }
 }
 
-/// One run id per `cargo bench` invocation: cargo runs the bench binaries one after another,
-/// so a binary reuses the run of the binary before it when both are children of the same cargo
-/// process and that one finished (or said it was alive) in the last minute; the rows of one
-/// `cargo bench` share one manifest. The marker holds `id parent-pid started-unix-seconds`.
 /// The distribution-free 95% interval of the median of sorted samples: the order statistics
 /// n/2 ∓ 0.98·√n (normal approximation of the binomial), clamped to the range.
 pub fn median_interval(sorted: &[f64]) -> (f64, f64) {
@@ -930,6 +923,10 @@ pub fn median_interval(sorted: &[f64]) -> (f64, f64) {
     (sorted[lo], sorted[hi])
 }
 
+/// One run id per `cargo bench` invocation: cargo runs the bench binaries one after another,
+/// so a binary reuses the run of the binary before it when both are children of the same cargo
+/// process and that one finished (or said it was alive) in the last minute; the rows of one
+/// `cargo bench` share one manifest. The marker holds `id parent-pid started-unix-seconds`.
 fn run_id() -> String {
     let marker = run_marker();
     let fresh = std::fs::metadata(&marker)

@@ -223,12 +223,12 @@ impl Worker {
         death(status, &tail)
     }
 
-    /// False once the worker has exited, was killed, or is retired after running out of memory.
     /// The worker's process id.
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
 
+    /// False once the worker has exited, was killed, or is retired after running out of memory.
     pub fn is_alive(&mut self) -> bool {
         !self.retired && matches!(self.child.try_wait(), Ok(None))
     }

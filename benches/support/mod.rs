@@ -65,10 +65,11 @@ impl What<'_> {
         }
     }
 
-    /// The row's tier and variant.
+    /// The row's tier and variant (a Python plain loop is a `baseline` row too).
     fn names(&self) -> (&str, &str) {
         match self {
             What::Baseline(name, _) => ("baseline", name),
+            What::Variant(v) if v.baseline => ("baseline", v.name.as_str()),
             What::Variant(v) => (v.tier.as_str(), v.name.as_str()),
         }
     }
@@ -614,11 +615,7 @@ fn measured<'a>(
     expected: Option<&'a gluebench::task::Summary>,
     since: SystemTime,
 ) -> Measured<'a> {
-    let (tier, variant) = match &job.what {
-        What::Baseline(name, _) => ("baseline", *name),
-        What::Variant(v) if v.baseline => ("baseline", v.name.as_str()),
-        What::Variant(v) => (v.tier.as_str(), v.name.as_str()),
-    };
+    let (tier, variant) = job.what.names();
     Measured {
         tier,
         variant,
