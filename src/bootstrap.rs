@@ -468,9 +468,15 @@ fn build_pyo3_module(root: &Path, python: &Path, step: &str) -> Result<(), Strin
     Ok(())
 }
 
-/// The files the PyO3 module is built from: the bindings, the Rust tier, and the lock file.
+/// The files the PyO3 module is built from: the bindings, the Rust tier, the lock file and the
+/// build flags.
 fn pyo3_sources(root: &Path) -> Result<Vec<PathBuf>, String> {
-    let mut files = vec![root.join("Cargo.lock"), root.join("Cargo.toml")];
+    // The build flags too (a missing file hashes as empty).
+    let mut files = vec![
+        root.join("Cargo.lock"),
+        root.join("Cargo.toml"),
+        root.join(".cargo/config.toml"),
+    ];
     for dir in ["pyo3_impls", "rust_impls"] {
         collect(&root.join(dir), &mut files)?;
     }

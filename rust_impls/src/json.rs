@@ -128,9 +128,9 @@ pub fn cdxj(data: &[u8]) -> Result<Cdxj<'_>, JsonError> {
         lines: 0,
         records: Vec::new(),
     };
-    each_line(data, |number, text| {
+    each_cdxj_line(data, |number, json| {
         out.lines += 1;
-        let [status, mime, filename, offset, length, _] = cdxj_record::<false>(text, number)?;
+        let [status, mime, filename, offset, length, _] = cdxj_record::<false>(json, number)?;
         if status.is("200") && mime.is("text/html") {
             out.records.push(fetch(number, filename, offset, length)?);
         }
@@ -143,10 +143,10 @@ pub fn cdxj(data: &[u8]) -> Result<Cdxj<'_>, JsonError> {
 /// `offset`, `length`) and, if `LANGUAGES`, the pipeline's sixth; the last of a repeated key
 /// wins, as in a dict.
 pub(crate) fn cdxj_record<const LANGUAGES: bool>(
-    text: &str,
+    json: &str,
     number: u64,
 ) -> Result<[Field<'_>; 6], JsonError> {
-    scanned(json_part(text, number)?, number, |r| {
+    scanned(json, number, |r| {
         let mut fields: [Field; 6] = Default::default();
         r.object(|r, key| {
             let slot = match &*r.text(key)? {
@@ -199,9 +199,9 @@ fn typed_cdxj<P: Parser>(data: &[u8]) -> Result<Cdxj<'_>, JsonError> {
         lines: 0,
         records: Vec::new(),
     };
-    each_line(data, |number, text| {
+    each_cdxj_line(data, |number, json| {
         out.lines += 1;
-        let rec: CdxjLine = parse_object::<P, _>(json_part(text, number)?, number)?;
+        let rec: CdxjLine = parse_object::<P, _>(json, number)?;
         if rec.status.is("200") && rec.mime.is("text/html") {
             out.records
                 .push(fetch(number, rec.filename, rec.offset, rec.length)?);
@@ -217,9 +217,9 @@ pub fn cdxj_value(data: &[u8]) -> Result<Cdxj<'_>, JsonError> {
         lines: 0,
         records: Vec::new(),
     };
-    each_line(data, |number, text| {
+    each_cdxj_line(data, |number, json| {
         out.lines += 1;
-        let rec = parse_value(json_part(text, number)?, number)?;
+        let rec = parse_value(json, number)?;
         let field = |key: &str| Field::from_value(rec.get(key));
         if field("status").is("200") && field("mime").is("text/html") {
             let fetched = selected(&rec, number)?;
@@ -858,11 +858,14 @@ impl<'de: 'a, 'a> Deserialize<'de> for ServerHeader<'a> {
 /// line that is not UTF-8 or not a JSON object (`cdxj`: its JSON part), which is returned too.
 pub fn objects(data: &[u8], cdxj: bool) -> (Vec<(u64, Value)>, Option<JsonError>) {
     let mut out = Vec::new();
-    let failed = each_line(data, |number, text| {
-        let text = if cdxj { json_part(text, number)? } else { text };
+    let mut each = |number, text| {
         out.push((number, parse_value(text, number)?));
         Ok(())
-    });
+    };
+    let failed = match cdxj {
+        true => each_cdxj_line(data, each),
+        false => each_line(data, &mut each),
+    };
     (out, failed.err())
 }
 
@@ -882,22 +885,117 @@ pub(crate) fn each_line<'a>(
     for (i, end) in ends.enumerate() {
         let (number, line) = (i as u64 + 1, &data[start..end]);
         start = end + 1;
-        // Each line is checked while it is in the cache, by simdutf8: several times std's speed
-        // on web text, whose non-ASCII bytes send std's check to its byte-at-a-time path.
-        let text = simdutf8::basic::from_utf8(line).map_err(|_| {
-            let e = std::str::from_utf8(line).unwrap_err();
-            error(ErrorKind::InvalidUtf8, number, e.to_string())
-        })?;
-        // One trailing `\r` off, as a byte: `strip_suffix('\r')` decodes the last character.
-        let text = match text.as_bytes().last() {
-            Some(b'\r') => &text[..text.len() - 1],
-            _ => text,
-        };
-        if !text.is_empty() {
-            each(number, text)?;
+        match checked_line(line, number)? {
+            "" => {}
+            text => each(number, text)?,
         }
     }
     Ok(())
+}
+
+/// A line as text, one trailing `\r` off; an error at its number if it is not UTF-8.
+#[inline]
+fn checked_line(line: &[u8], number: u64) -> Result<&str, JsonError> {
+    // Each line is checked while it is in the cache, by simdutf8: several times std's speed on
+    // web text, whose non-ASCII bytes send std's check to its byte-at-a-time path.
+    let text = simdutf8::basic::from_utf8(line).map_err(|_| {
+        let e = std::str::from_utf8(line).unwrap_err();
+        error(ErrorKind::InvalidUtf8, number, e.to_string())
+    })?;
+    // One trailing `\r` off, as a byte: `strip_suffix('\r')` decodes the last character.
+    Ok(match text.as_bytes().last() {
+        Some(b'\r') => &text[..text.len() - 1],
+        _ => text,
+    })
+}
+
+/// [`each_line`] for a CDXJ index: calls `each(number, json)` with each line's JSON part (after
+/// its second space, [`json_part`]). The usual line is read in one pass over its key and
+/// timestamp, 64 bytes at a time, for both spaces and any non-ASCII byte: when all before the
+/// second space is ASCII, only the JSON part is left to check for UTF-8. Any other line takes
+/// [`each_line`]'s way (the whole line checked, then split), so its errors, and their order,
+/// are the same.
+pub(crate) fn each_cdxj_line<'a>(
+    data: &'a [u8],
+    mut each: impl FnMut(u64, &'a str) -> Result<(), JsonError>,
+) -> Result<(), JsonError> {
+    let ends = memchr::memchr_iter(b'\n', data).chain(std::iter::once(data.len()));
+    let mut start = 0;
+    for (i, end) in ends.enumerate() {
+        let (number, line) = (i as u64 + 1, &data[start..end]);
+        start = end + 1;
+        let fast = ascii_prefix(line).and_then(|at| {
+            let json = match line.last() {
+                Some(b'\r') => &line[at..line.len() - 1],
+                _ => &line[at..],
+            };
+            simdutf8::basic::from_utf8(json)
+                .ok()
+                .filter(|json| !json.is_empty())
+        });
+        let json = match fast {
+            Some(json) => json,
+            None => match checked_line(line, number)? {
+                "" => continue,
+                text => json_part(text, number)?,
+            },
+        };
+        each(number, json)?;
+    }
+    Ok(())
+}
+
+/// Where a CDXJ line's JSON part starts (just after its second space), if every byte before
+/// it is ASCII (so UTF-8 already); `None` if not, or if the line has fewer than two spaces.
+#[inline]
+fn ascii_prefix(line: &[u8]) -> Option<usize> {
+    let mut first = true;
+    let mut base = 0;
+    while base < line.len() {
+        let (mut spaces, high) = spaces_and_high(&line[base..]);
+        if first && spaces != 0 {
+            spaces &= spaces - 1;
+            first = false;
+        }
+        if !first && spaces != 0 {
+            let at = spaces.trailing_zeros();
+            let before = (1u64 << at) - 1;
+            return (high & before == 0).then_some(base + at as usize + 1);
+        }
+        if high != 0 {
+            return None;
+        }
+        base += 64;
+    }
+    None
+}
+
+/// (spaces, non-ASCII) of the first 64 bytes of `s`: a bit per byte (zeros past its end).
+#[inline]
+fn spaces_and_high(s: &[u8]) -> (u64, u64) {
+    let mut padded = [0u8; 64];
+    let block = s.first_chunk::<64>().unwrap_or_else(|| {
+        padded[..s.len()].copy_from_slice(s);
+        &padded
+    });
+    let (mut spaces, mut high) = (0u64, 0u64);
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: SSE2 is part of x86-64, and the loads read the 64 bytes of `block`.
+    unsafe {
+        use std::arch::x86_64::*;
+        let space = _mm_set1_epi8(b' ' as i8);
+        for i in 0..4 {
+            let x = _mm_loadu_si128(block.as_ptr().add(16 * i).cast());
+            spaces |= u64::from(_mm_movemask_epi8(_mm_cmpeq_epi8(x, space)) as u16) << (16 * i);
+            high |= u64::from(_mm_movemask_epi8(x) as u16) << (16 * i);
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    for (i, &b) in block.iter().enumerate() {
+        spaces |= u64::from(b == b' ') << i;
+        high |= u64::from(b >= 0x80) << i;
+    }
+    (spaces, high)
 }
 
 /// A JSON library that deserialises serde types: what the typed variants are generic over.

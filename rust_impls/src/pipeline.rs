@@ -132,9 +132,9 @@ impl std::error::Error for PipelineError {}
 /// Stage 1: the selected records of a CDXJ index, in index order (the `json/cdxj` rule).
 pub fn select(index: &[u8]) -> Result<Vec<Record>, JsonError> {
     let mut records = Vec::new();
-    json::each_line(index, |number, text| {
+    json::each_cdxj_line(index, |number, json| {
         let [status, mime, filename, offset, length, languages] =
-            json::cdxj_record::<true>(text, number)?;
+            json::cdxj_record::<true>(json, number)?;
         if status.is("200") && mime.is("text/html") {
             let found = json::fetch(number, filename, offset, length)?;
             records.push(Record {

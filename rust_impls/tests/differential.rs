@@ -777,12 +777,19 @@ impl LineDamage {
 }
 
 /// The key and timestamp of a CDXJ line, or a prefix without the two spaces (missing JSON).
+/// The long ones put a space or a non-ASCII character on either side of a 64-byte boundary
+/// (the pick reads the key and timestamp 64 bytes at a time).
 fn cdxj_prefix() -> impl Strategy<Value = (String, bool)> {
+    let long = |key: &str, tail: &str| format!("{}{key}{tail}", "k".repeat(60));
     prop_oneof![
         8 => select(&["com,example)/ 20240529061930 ", "org,x)/a?b=1 1 ", "jp,例)/ 20240101000000 ",
                       "k 2 ", "a\tb 3 ", " 4 ", "  ", "x y  "][..])
             .prop_map(|s| (s.to_string(), true)),
+        4 => (select(&["", "ab", "abc", "abcd", "abcdefgh", "é", "abé", "abcé", "a)/例"][..]),
+              select(&[" 20240529061930 ", " 1 ", " é ", "  "][..]))
+            .prop_map(move |(key, tail)| (long(key, tail), true)),
         1 => select(&["", "no-spaces", "one space", "k 1 "][..]).prop_map(|s| (s.to_string(), false)),
+        1 => select(&["abcd ", "é "][..]).prop_map(move |tail| (long("", tail), false)),
     ]
 }
 
