@@ -527,7 +527,6 @@ fn paired(
     };
     // A baseline applies no rule: the checksum of its gate call is what every call repeats.
     let mut checksums = [None, None];
-    let mut call = Duration::ZERO;
     for (i, side) in sides.iter().enumerate() {
         let gate = match side {
             What::Variant(v) => session
@@ -540,7 +539,7 @@ fn paired(
             }
         };
         match gate {
-            Ok(secs) => call = call.max(Duration::from_secs_f64(secs)),
+            Ok(_) => {}
             Err(e) => {
                 let kind = bench::failure_status(&e.kind);
                 return Err(record_failure(
@@ -556,11 +555,6 @@ fn paired(
         Some(p) => gluebench::bootstrap::progress(&format!("{PAIRED_GROUP}/{label}: both pinned to CPU {}", p.cpu)),
         None => gluebench::bootstrap::progress(&format!("{PAIRED_GROUP}/{label}: not pinned (no affinity here); where each runs is the scheduler's choice")),
     }
-    let batch = match test {
-        true => 1,
-        false => (bench::PAIRED_BATCH.as_secs_f64() / call.as_secs_f64().max(1e-9))
-            .clamp(1.0, 10_000.0) as u64,
-    };
     let mut time = |i: usize, iters: u64| match &sides[i] {
         What::Variant(v) => session.time(task, v, input, iters, &expected),
         What::Baseline(name, run) => {
@@ -580,21 +574,36 @@ fn paired(
             Ok(total)
         }
     };
-    let mut samples = [Vec::new(), Vec::new()];
-    for round in 0..rounds {
-        for i in [round % 2, 1 - round % 2] {
-            match time(i, 1).and_then(|_| time(i, batch)) {
-                Ok(d) => samples[i].push(d.as_secs_f64() / batch as f64),
-                Err(e) => {
-                    drop(pinned);
-                    let kind = bench::failure_status(&e.kind);
-                    let message = format!("while timed: {}: {}", sides[i].id(), e.message);
-                    return Err(record_failure(kind, message));
-                }
+    // The batch is sized from each side's second call: a gate call also pays for the first
+    // touch of its input (16 MB: several ms), which once made batches of 2 calls where 30 were
+    // meant, and in short batches the pyo3 side measured 1-2% lower on English text (4 ms
+    // against 25 ms batches, three runs each). A side that fails (its index and error) ends
+    // the pair; the pin is lifted either way.
+    let timed = (|| {
+        let mut call = Duration::ZERO;
+        for i in 0..2 {
+            let d = time(i, 1).and_then(|_| time(i, 1)).map_err(|e| (i, e))?;
+            call = call.max(d);
+        }
+        let batch = match test {
+            true => 1,
+            false => (bench::PAIRED_BATCH.as_secs_f64() / call.as_secs_f64().max(1e-9))
+                .clamp(1.0, 10_000.0) as u64,
+        };
+        let mut samples = [Vec::new(), Vec::new()];
+        for round in 0..rounds {
+            for i in [round % 2, 1 - round % 2] {
+                let d = time(i, 1).and_then(|_| time(i, batch)).map_err(|e| (i, e))?;
+                samples[i].push(d.as_secs_f64() / batch as f64);
             }
         }
-    }
+        Ok((batch, samples))
+    })();
     drop(pinned);
+    let (batch, samples) = timed.map_err(|(i, e): (usize, gluebench::task::TaskError)| {
+        let kind = bench::failure_status(&e.kind);
+        record_failure(kind, format!("while timed: {}: {}", sides[i].id(), e.message))
+    })?;
     for (i, samples) in samples.iter().enumerate() {
         recorder.record_samples(measured(i), samples, batch * rounds as u64);
     }
