@@ -593,7 +593,9 @@ fn paired(
         let mut samples = [Vec::new(), Vec::new()];
         for round in 0..rounds {
             for i in [round % 2, 1 - round % 2] {
-                let d = time(i, 1).and_then(|_| time(i, batch)).map_err(|e| (i, e))?;
+                let d = time(i, 1)
+                    .and_then(|_| time(i, batch))
+                    .map_err(|e| (i, e))?;
                 samples[i].push(d.as_secs_f64() / batch as f64);
             }
         }
@@ -602,7 +604,10 @@ fn paired(
     drop(pinned);
     let (batch, samples) = timed.map_err(|(i, e): (usize, gluebench::task::TaskError)| {
         let kind = bench::failure_status(&e.kind);
-        record_failure(kind, format!("while timed: {}: {}", sides[i].id(), e.message))
+        record_failure(
+            kind,
+            format!("while timed: {}: {}", sides[i].id(), e.message),
+        )
     })?;
     for (i, samples) in samples.iter().enumerate() {
         recorder.record_samples(measured(i), samples, batch * rounds as u64);
