@@ -879,18 +879,26 @@ pub(crate) fn each_line<'a>(
     data: &'a [u8],
     mut each: impl FnMut(u64, &'a str) -> Result<(), JsonError>,
 ) -> Result<(), JsonError> {
-    // memchr finds line ends many bytes at a time; `slice::split` would test byte by byte.
-    let ends = memchr::memchr_iter(b'\n', data).chain(std::iter::once(data.len()));
-    let mut start = 0;
-    for (i, end) in ends.enumerate() {
-        let (number, line) = (i as u64 + 1, &data[start..end]);
-        start = end + 1;
+    for (number, line) in numbered_lines(data) {
         match checked_line(line, number)? {
             "" => {}
             text => each(number, text)?,
         }
     }
     Ok(())
+}
+
+/// Every line of `data` with its 1-based number, `\n` not included (after a final `\n`, an
+/// empty last line).
+fn numbered_lines(data: &[u8]) -> impl Iterator<Item = (u64, &[u8])> {
+    // memchr finds line ends many bytes at a time; `slice::split` would test byte by byte.
+    let ends = memchr::memchr_iter(b'\n', data).chain(std::iter::once(data.len()));
+    let mut start = 0;
+    ends.enumerate().map(move |(i, end)| {
+        let line = &data[start..end];
+        start = end + 1;
+        (i as u64 + 1, line)
+    })
 }
 
 /// A line as text, one trailing `\r` off; an error at its number if it is not UTF-8.
@@ -919,11 +927,7 @@ pub(crate) fn each_cdxj_line<'a>(
     data: &'a [u8],
     mut each: impl FnMut(u64, &'a str) -> Result<(), JsonError>,
 ) -> Result<(), JsonError> {
-    let ends = memchr::memchr_iter(b'\n', data).chain(std::iter::once(data.len()));
-    let mut start = 0;
-    for (i, end) in ends.enumerate() {
-        let (number, line) = (i as u64 + 1, &data[start..end]);
-        start = end + 1;
+    for (number, line) in numbered_lines(data) {
         let fast = ascii_prefix(line).and_then(|at| {
             let json = match line.last() {
                 Some(b'\r') => &line[at..line.len() - 1],
@@ -974,10 +978,7 @@ fn ascii_prefix(line: &[u8]) -> Option<usize> {
 #[inline]
 fn spaces_and_high(s: &[u8]) -> (u64, u64) {
     let mut padded = [0u8; 64];
-    let block = s.first_chunk::<64>().unwrap_or_else(|| {
-        padded[..s.len()].copy_from_slice(s);
-        &padded
-    });
+    let block = scan::block(s, &mut padded);
     let (mut spaces, mut high) = (0u64, 0u64);
     #[cfg(target_arch = "x86_64")]
     // SAFETY: SSE2 is part of x86-64, and the loads read the 64 bytes of `block`.

@@ -166,10 +166,18 @@ mod tests {
         r
     }
 
+    /// A results file holding `rows`.
+    fn store_of(rows: impl IntoIterator<Item = Row>) -> Store {
+        let mut store = Store::new();
+        for r in rows {
+            store.upsert(r);
+        }
+        store
+    }
+
     #[test]
     fn goals_are_ratios_of_rows_of_the_same_regime() {
-        let mut store = Store::new();
-        for r in [
+        let store = store_of([
             row("json/cdxj", "cdxj-16m", "rust", "serde-typed", 900.0),
             row(
                 "json/cdxj",
@@ -202,9 +210,7 @@ mod tests {
             row("emoji", "wet-16m-en", "rust", "scanner", 20000.0),
             row("emoji", "wet-16m-en", "pyo3", "scanner-bytes", 19800.0),
             row("emoji", "wet-16m-en", "baseline", "std-from-utf8", 19000.0),
-        ] {
-            store.upsert(r);
-        }
+        ]);
         let goals = evaluate(&Data::new(&store));
         let find = |text: &str| goals.iter().find(|g| g.goal.contains(text)).unwrap();
         // The fastest plain Rust loop, not a Python one: 900 / 1000.
@@ -228,8 +234,7 @@ mod tests {
 
     #[test]
     fn the_pyo3_goal_reads_the_interleaved_pair_when_the_run_has_it() {
-        let mut store = Store::new();
-        for r in [
+        let store = store_of([
             row("emoji", "wet-16m", "rust", "scanner", 20000.0),
             row("emoji", "wet-16m", "pyo3", "scanner-bytes", 20000.0),
             row("emoji", "wet-16m-en", "rust", "scanner", 20000.0),
@@ -242,9 +247,7 @@ mod tests {
                 "scanner-bytes",
                 18000.0,
             ),
-        ] {
-            store.upsert(r);
-        }
+        ]);
         let goals = evaluate(&Data::new(&store));
         let find = |text: &str| goals.iter().find(|g| g.goal.contains(text)).unwrap();
         let paired = find("(wet-16m): pyo3");
@@ -260,16 +263,7 @@ mod tests {
 
     #[test]
     fn the_cdxj_floor_goal_reads_its_interleaved_pair_when_the_run_has_it() {
-        let mut store = Store::new();
-        let mut plain = row(
-            "glue/paired",
-            "json/cdxj/cdxj-16m",
-            "baseline",
-            "plain-scanner",
-            2000.0,
-        );
-        plain.pick = false;
-        for r in [
+        let store = store_of([
             row("json/cdxj", "cdxj-16m", "rust", "scanner", 2000.0),
             row("json/cdxj", "cdxj-16m", "baseline", "plain-scanner", 2000.0),
             row(
@@ -279,10 +273,14 @@ mod tests {
                 "scanner",
                 1800.0,
             ),
-            plain,
-        ] {
-            store.upsert(r);
-        }
+            row(
+                "glue/paired",
+                "json/cdxj/cdxj-16m",
+                "baseline",
+                "plain-scanner",
+                2000.0,
+            ),
+        ]);
         let goals = evaluate(&Data::new(&store));
         let g = goals
             .iter()

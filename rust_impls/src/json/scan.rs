@@ -346,11 +346,19 @@ fn marks(s: &[u8]) -> (u64, u64) {
     // Fewer than 64 bytes left: classify a copy padded with zeros, control characters that mark
     // the end.
     let mut padded = [0u8; 64];
-    let block = s.first_chunk::<64>().unwrap_or_else(|| {
-        padded[..s.len()].copy_from_slice(s);
-        &padded
-    });
-    classify(block)
+    classify(block(s, &mut padded))
+}
+
+/// The first 64 bytes of `s`, or, if it is shorter, `s` copied into `padded` (zeros after it).
+#[inline]
+pub(crate) fn block<'a>(s: &'a [u8], padded: &'a mut [u8; 64]) -> &'a [u8; 64] {
+    match s.first_chunk::<64>() {
+        Some(block) => block,
+        None => {
+            padded[..s.len()].copy_from_slice(s);
+            padded
+        }
+    }
 }
 
 #[cfg(target_arch = "x86_64")]
