@@ -197,6 +197,13 @@ impl Mode {
     }
 }
 
+/// The Python workers an interleaved pair with a Python side spreads its rounds over, each a
+/// fresh process (as pyperf spreads a benchmark over processes): one process's luck, its
+/// address-space layout or heap, weighs on a third of the rounds, not on the verdict. Once a
+/// whole run's worker ran the pyo3 emoji pick 6-9% slower than the others (every dataset,
+/// its criterion rows too) while the Rust side ran as in every other run.
+pub const PAIRED_WORKERS: usize = 3;
+
 /// How long one batch of calls of the interleaved measurement lasts (at least one call).
 pub const PAIRED_BATCH: Duration = Duration::from_millis(25);
 
@@ -750,8 +757,16 @@ impl Recorder {
                 .unwrap_or_default()
                 .to_string(),
             axis: self.axis,
+            paired_ratio: None,
+            paired_ratio_lo: None,
+            paired_ratio_hi: None,
         };
         if let Some(e) = estimates {
+            if let Some([ratio, lo, hi]) = e.paired_ratio {
+                row.paired_ratio = Some(ratio);
+                row.paired_ratio_lo = Some(lo);
+                row.paired_ratio_hi = Some(hi);
+            }
             row.samples = Some(e.samples);
             row.iterations = Some(e.iterations);
             row.mean_ns = Some(e.mean[0]);
@@ -812,28 +827,16 @@ impl Recorder {
     /// from the samples alone (no bootstrap): the order statistics around the median (the range
     /// for a handful of samples, e.g. imports), mean ± 1.96 standard errors.
     pub fn record_samples(&mut self, m: Measured, seconds: &[f64], calls: u64) {
-        let mut ns: Vec<f64> = seconds.iter().map(|s| s * 1e9).collect();
-        ns.sort_by(f64::total_cmp);
-        let n = ns.len() as f64;
-        let mean = ns.iter().sum::<f64>() / n;
-        let median = if ns.len() % 2 == 1 {
-            ns[ns.len() / 2]
-        } else {
-            (ns[ns.len() / 2 - 1] + ns[ns.len() / 2]) / 2.0
-        };
-        let sd = (ns.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0)).sqrt();
-        let (lo, hi) = median_interval(&ns);
-        let half = 1.96 * sd / n.sqrt();
-        self.record_estimates(
-            m,
-            Estimates {
-                mean: [mean, mean - half, mean + half],
-                median: [median, lo, hi],
-                std_dev: sd,
-                samples: ns.len() as u64,
-                iterations: calls,
-            },
-        );
+        self.record_estimates(m, estimates_of(seconds, calls));
+    }
+
+    /// Records one side of an interleaved pair from its batches (`own[k]` and `other[k]`:
+    /// seconds per call in round k) as [`Recorder::record_samples`] does, with its speed over
+    /// the other side's, round by round ([`paired_ratio`]).
+    pub fn record_paired(&mut self, m: Measured, own: &[f64], other: &[f64], calls: u64) {
+        let mut e = estimates_of(own, calls);
+        e.paired_ratio = Some(paired_ratio(own, other));
+        self.record_estimates(m, e);
     }
 
     /// A table of this run's rows, fastest first within each regime.
@@ -911,6 +914,47 @@ impl Recorder {
             ));
         }
     }
+}
+
+/// The estimates of samples of the time per call (seconds; `calls` calls in all):
+/// [`Recorder::record_samples`].
+fn estimates_of(seconds: &[f64], calls: u64) -> Estimates {
+    let mut ns: Vec<f64> = seconds.iter().map(|s| s * 1e9).collect();
+    ns.sort_by(f64::total_cmp);
+    let n = ns.len() as f64;
+    let mean = ns.iter().sum::<f64>() / n;
+    let sd = (ns.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0)).sqrt();
+    let (lo, hi) = median_interval(&ns);
+    let half = 1.96 * sd / n.sqrt();
+    Estimates {
+        mean: [mean, mean - half, mean + half],
+        median: [median(&ns), lo, hi],
+        std_dev: sd,
+        samples: ns.len() as u64,
+        iterations: calls,
+        paired_ratio: None,
+    }
+}
+
+/// The median of sorted samples (the mean of the middle two of an even number).
+fn median(sorted: &[f64]) -> f64 {
+    let n = sorted.len();
+    match n % 2 {
+        1 => sorted[n / 2],
+        _ => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+    }
+}
+
+/// One side's speed over the other's in an interleaved pair, from the time per call of each
+/// round's two batches (`own[k]`, `other[k]`): `other[k] / own[k]` per round, its median and
+/// the 95% interval of that median ([`median_interval`]): [point, low, high]. The rounds are
+/// paired: a slow minute of the machine slows both batches of a round, so it moves the ratio
+/// of that round less than it moves either side's own median.
+pub fn paired_ratio(own: &[f64], other: &[f64]) -> [f64; 3] {
+    let mut ratios: Vec<f64> = own.iter().zip(other).map(|(o, t)| t / o).collect();
+    ratios.sort_by(f64::total_cmp);
+    let (lo, hi) = median_interval(&ratios);
+    [median(&ratios), lo, hi]
 }
 
 /// The distribution-free 95% interval of the median of sorted samples: the order statistics
@@ -1108,6 +1152,8 @@ pub struct Estimates {
     pub std_dev: f64,
     pub samples: u64,
     pub iterations: u64,
+    /// A side of an interleaved pair: its speed over the other side's ([`paired_ratio`]).
+    pub paired_ratio: Option<[f64; 3]>,
 }
 
 /// Reads `new/estimates.json` and `new/sample.json` of one benchmark, if criterion wrote them
@@ -1150,6 +1196,7 @@ pub fn read_estimates(
         std_dev: est["std_dev"]["point_estimate"].as_f64()?,
         samples: iters.len() as u64,
         iterations: iters.iter().filter_map(Value::as_f64).sum::<f64>() as u64,
+        paired_ratio: None,
     })
 }
 
@@ -1287,6 +1334,18 @@ mod tests {
         assert_eq!(failure_status("out-of-memory"), "out-of-memory");
         assert_eq!(failure_status("timeout"), "error"); // fetch's, at a range
         assert_eq!(failure_status("truncated"), "error");
+    }
+
+    #[test]
+    fn a_paired_ratio_is_the_median_of_the_rounds_ratios() {
+        // Round 3 ran on a slow machine (10× both): its ratio is the others'.
+        let own = [2.0, 4.0, 2.0, 20.0, 2.2];
+        let other = [1.0, 2.0, 1.0, 10.0, 1.0];
+        assert_eq!(paired_ratio(&own, &other), [0.5, 1.0 / 2.2, 0.5]);
+        let est = estimates_of(&own, 5);
+        assert_eq!((est.median[0], est.paired_ratio), (2.2e9, None));
+        // The other side's view of the same rounds.
+        assert_eq!(paired_ratio(&other, &own)[0], 2.0);
     }
 
     #[test]

@@ -294,6 +294,9 @@ impl Report {
                     interpreter: String::new(),
                     fallback: String::new(),
                     axis: false,
+                    paired_ratio: None,
+                    paired_ratio_lo: None,
+                    paired_ratio_hi: None,
                 }
             })
             .collect()

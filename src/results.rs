@@ -92,6 +92,17 @@ pub struct Row {
     /// question" sets side by side rows of one run. Files older than this field: `false`.
     #[serde(default)]
     pub axis: bool,
+    /// A side of an interleaved pair (`glue/paired`): its speed over the other side's, as the
+    /// median over the rounds of `other / own` (the two batches of a round were timed back to
+    /// back), with the 95% interval of that median. A paired ratio: what drifts between rounds
+    /// weighs on both batches of a round alike. Other rows, and files older than the field:
+    /// none.
+    #[serde(default)]
+    pub paired_ratio: Option<f64>,
+    #[serde(default)]
+    pub paired_ratio_lo: Option<f64>,
+    #[serde(default)]
+    pub paired_ratio_hi: Option<f64>,
 }
 
 impl Row {
@@ -392,6 +403,9 @@ mod tests {
             interpreter: String::new(),
             fallback: String::new(),
             axis: false,
+            paired_ratio: None,
+            paired_ratio_lo: None,
+            paired_ratio_hi: None,
         }
     }
 
@@ -427,18 +441,22 @@ mod tests {
         assert_eq!(s.rows.len(), 2, "one row per interpreter");
         // A file written before the axis: rows without the field are the default interpreter.
         let mut old = serde_json::to_value(&s).unwrap();
-        old["rows"][0]
-            .as_object_mut()
-            .unwrap()
-            .remove("interpreter");
+        for field in [
+            "interpreter",
+            "paired_ratio",
+            "paired_ratio_lo",
+            "paired_ratio_hi",
+        ] {
+            old["rows"][0].as_object_mut().unwrap().remove(field);
+        }
         let back: Store = serde_json::from_value(old).unwrap();
         assert_eq!(back.rows[0].interpreter, "");
+        assert_eq!(back.rows[0].paired_ratio, None);
         let csv = String::from_utf8(s.csv().unwrap()).unwrap();
         assert!(
-            csv.lines()
-                .next()
-                .unwrap()
-                .ends_with(",interpreter,fallback,axis"),
+            csv.lines().next().unwrap().ends_with(
+                ",interpreter,fallback,axis,paired_ratio,paired_ratio_lo,paired_ratio_hi"
+            ),
             "{csv}"
         );
         assert!(csv.contains("pypy-3.9.16"));

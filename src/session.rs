@@ -433,6 +433,13 @@ impl Session {
     }
 
     /// The running worker's process id (`None`: no worker is running).
+    /// Stops the worker (if any): the next call starts a fresh process, with its own
+    /// address-space layout and heap, and prepares its variant again.
+    pub fn restart_worker(&mut self) {
+        self.prepared = None;
+        self.worker = None;
+    }
+
     pub fn worker_pid(&mut self) -> Option<u32> {
         let w = self.worker.as_mut()?;
         w.is_alive().then(|| w.pid())

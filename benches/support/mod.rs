@@ -414,8 +414,10 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
                     continue;
                 }
             };
+            // Criterion's test mode (CI): two rounds of one call, so that a pair with a
+            // Python side also goes through its change of worker.
             let rounds = if args.test {
-                1
+                2
             } else {
                 settings.mode.paired_rounds()
             };
@@ -484,7 +486,8 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
 /// both alike; the harness thread and the worker pinned to `cpu` (the run's, or the one the
 /// harness is on). Both are gated first, and every timed call is checked as in criterion's loop
 /// (a baseline: its checksum repeated). Recorded under `glue/paired`, regime `<task>/<dataset>`:
-/// one sample per batch, time per call.
+/// one sample per batch, time per call, and each side's speed over the other's, the median of
+/// the rounds' ratios (`paired_ratio`).
 #[allow(clippy::too_many_arguments)]
 fn paired(
     cpu: Option<usize>,
@@ -526,36 +529,51 @@ fn paired(
         message
     };
     // A baseline applies no rule: the checksum of its gate call is what every call repeats.
+    let gate = |session: &mut Session, input: &Input, i: usize| match &sides[i] {
+        What::Variant(v) => session
+            .run_once(task, v, input)
+            .and_then(|(_, summary)| v.verify(&expected, &summary))
+            .map(|()| None),
+        What::Baseline(_, run) => Ok(Some(run(&input.bytes))),
+    };
     let mut checksums = [None, None];
-    for (i, side) in sides.iter().enumerate() {
-        let gate = match side {
-            What::Variant(v) => session
-                .run_once(task, v, input)
-                .and_then(|(secs, summary)| v.verify(&expected, &summary).map(|_| secs)),
-            What::Baseline(_, run) => {
-                let started = Instant::now();
-                checksums[i] = Some(run(&input.bytes));
-                Ok(started.elapsed().as_secs_f64())
-            }
-        };
-        match gate {
-            Ok(_) => {}
+    for i in 0..2 {
+        match gate(session, input, i) {
+            Ok(sum) => checksums[i] = sum,
             Err(e) => {
                 let kind = bench::failure_status(&e.kind);
                 return Err(record_failure(
                     kind,
-                    format!("{}: {}", side.id(), e.message),
+                    format!("{}: {}", sides[i].id(), e.message),
                 ));
             }
         }
     }
-    let pids: Vec<u32> = session.worker_pid().into_iter().collect();
-    let pinned = bench::pin(cpu, &pids);
-    match &pinned {
-        Some(p) => gluebench::bootstrap::progress(&format!("{PAIRED_GROUP}/{label}: both pinned to CPU {}", p.cpu)),
-        None => gluebench::bootstrap::progress(&format!("{PAIRED_GROUP}/{label}: not pinned (no affinity here); where each runs is the scheduler's choice")),
-    }
-    let mut time = |i: usize, iters: u64| match &sides[i] {
+    // A Python side's rounds are spread over fresh workers (bench::PAIRED_WORKERS), each
+    // gated like the first.
+    let python = |i: usize| matches!(&sides[i], What::Variant(v) if v.tier != Tier::Rust);
+    let workers = match !(python(0) || python(1)) {
+        true => 1,
+        false => bench::PAIRED_WORKERS.min(rounds),
+    };
+    let pin = |session: &mut Session, announce: bool| {
+        let pids: Vec<u32> = session.worker_pid().into_iter().collect();
+        let pinned = bench::pin(cpu, &pids);
+        if announce {
+            let each = if workers > 1 {
+                format!(", {workers} workers in turn")
+            } else {
+                String::new()
+            };
+            match &pinned {
+                Some(p) => gluebench::bootstrap::progress(&format!("{PAIRED_GROUP}/{label}: both pinned to CPU {}{each}", p.cpu)),
+                None => gluebench::bootstrap::progress(&format!("{PAIRED_GROUP}/{label}: not pinned (no affinity here); where each runs is the scheduler's choice{each}")),
+            }
+        }
+        pinned
+    };
+    let mut pinned = pin(session, true);
+    let time = |session: &mut Session, input: &Input, i: usize, iters: u64| match &sides[i] {
         What::Variant(v) => session.time(task, v, input, iters, &expected),
         What::Baseline(name, run) => {
             let mut total = Duration::ZERO;
@@ -581,11 +599,14 @@ fn paired(
     // the pair; the pin is lifted either way.
     let timed = (|| {
         // An untimed call first, for the caches: the other side has just run.
-        let mut warm =
-            |i: usize, iters: u64| time(i, 1).and_then(|_| time(i, iters)).map_err(|e| (i, e));
+        let warm = |session: &mut Session, input: &Input, i: usize, iters: u64| {
+            time(session, input, i, 1)
+                .and_then(|_| time(session, input, i, iters))
+                .map_err(|e| (i, e))
+        };
         let mut call = Duration::ZERO;
         for i in 0..2 {
-            call = call.max(warm(i, 1)?);
+            call = call.max(warm(session, input, i, 1)?);
         }
         let batch = match test {
             true => 1,
@@ -593,9 +614,31 @@ fn paired(
                 .clamp(1.0, 10_000.0) as u64,
         };
         let mut samples = [Vec::new(), Vec::new()];
+        let mut copy: Option<Input> = None;
         for round in 0..rounds {
+            if round > 0 && round * workers % rounds < workers {
+                // The next worker's share of the rounds: a fresh process, which reads the
+                // input into fresh memory, gated and pinned; and a fresh copy of the input
+                // for the harness's side, so that neither side keeps one placement of its
+                // pages for the whole pair.
+                pinned = None;
+                drop(copy.take()); // the last copy goes before the next is made
+                let fresh = Input::derived(
+                    &input.label,
+                    input.path.clone(),
+                    input.bytes.clone(),
+                    expected.clone(),
+                );
+                session.restart_worker();
+                for i in (0..2).filter(|&i| python(i)) {
+                    gate(session, &fresh, i).map_err(|e| (i, e))?;
+                }
+                copy = Some(fresh);
+                pinned = pin(session, false);
+            }
+            let input = copy.as_ref().unwrap_or(input);
             for i in [round % 2, 1 - round % 2] {
-                let d = warm(i, batch)?;
+                let d = warm(session, input, i, batch)?;
                 samples[i].push(d.as_secs_f64() / batch as f64);
             }
         }
@@ -609,8 +652,9 @@ fn paired(
             format!("while timed: {}: {}", sides[i].id(), e.message),
         )
     })?;
-    for (i, samples) in samples.iter().enumerate() {
-        recorder.record_samples(measured(i), samples, batch * rounds as u64);
+    for i in 0..2 {
+        let (own, other) = (&samples[i], &samples[1 - i]);
+        recorder.record_paired(measured(i), own, other, batch * rounds as u64);
     }
     Ok(())
 }

@@ -1,5 +1,5 @@
 //! Every Rust variant of the json task and the plain loops on the 16 MB datasets, interleaved
-//! (one call of each per round) and reported as the best of ROUNDS: a quick A/B outside
+//! (one call of each per round) and reported as the best of ROUNDS (and their median, criterion's statistic): a quick A/B outside
 //! criterion while working on a parser, where minutes-long drift on this machine would skew
 //! variants timed one after the other.
 //!
@@ -51,17 +51,22 @@ fn main() {
         runs.push((format!("wat/{name}"), Box::new(run)));
     }
     runs.retain(|(name, _)| filters.is_empty() || filters.iter().any(|f| name.contains(f)));
-    let mut best = vec![Duration::MAX; runs.len()];
+    let mut times = vec![Vec::with_capacity(rounds); runs.len()];
     for _ in 0..rounds {
-        for ((_, run), best) in runs.iter().zip(&mut best) {
+        for ((_, run), times) in runs.iter().zip(&mut times) {
             let started = Instant::now();
             black_box(run());
-            *best = (*best).min(started.elapsed());
+            times.push(started.elapsed());
         }
     }
-    for ((name, _), best) in runs.iter().zip(best) {
+    for ((name, _), mut times) in runs.iter().zip(times) {
+        times.sort();
         let bytes = (if name.starts_with("wat") { wat } else { cdxj }).len() as f64;
-        let ms = best.as_secs_f64() * 1e3;
-        println!("{name:32} {ms:8.2} ms  {:6.0} MB/s", bytes / ms / 1e3);
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        let (best, median) = (ms(times[0]), ms(times[times.len() / 2]));
+        println!(
+            "{name:32} {best:8.2} ms  {:6.0} MB/s  (median {median:.2} ms)",
+            bytes / best / 1e3
+        );
     }
 }

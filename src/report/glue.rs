@@ -165,7 +165,9 @@ fn paired(data: &Data) -> String {
          the task's own benchmarks minutes from each other, the two differ by as much as the \
          machine drifts in between (before those were pinned too, by which of the 2 vCPUs the \
          scheduler chose: one once ran the same loop 1.4× slower than the other); \
-         interleaved, what is left is the glue.</p>",
+         interleaved, what is left is the glue. The ratio is paired: each round's two batches \
+         ran back to back, so the median of the rounds' ratios (with its 95% interval) is \
+         what a slow minute of the machine moves least.</p>",
     );
     // The pairs of the same Rust (a pyo3 side); a pick against its plain loop is a speed goal's.
     let regimes: Vec<String> = data
@@ -181,7 +183,7 @@ fn paired(data: &Data) -> String {
         return h;
     }
     h += "<table><tr><th>task</th><th>dataset</th><th>rust ms per call</th><th>pyo3 ms per call</th>\
-          <th>pyo3 / rust, interleaved</th><th>timed apart</th><th>status</th></tr>\n";
+          <th>pyo3 / rust, interleaved <small>(median of the rounds' ratios, 95% CI)</small></th><th>timed apart</th><th>status</th></tr>\n";
     for regime in regimes {
         let Some((task, dataset)) = regime.rsplit_once('/') else {
             continue;
@@ -206,6 +208,15 @@ fn paired(data: &Data) -> String {
             a.zip(b)
                 .map_or("–".into(), |(a, b)| format!("{}×", num(tp(a) / tp(b))))
         };
+        // The pair's own ratio, round by round, where the rows have it.
+        let paired = |a: Option<&Row>, b: Option<&Row>| match a
+            .map(|a| (a.paired_ratio, a.paired_ratio_lo, a.paired_ratio_hi))
+        {
+            Some((Some(x), Some(lo), Some(hi))) => {
+                format!("{}× <small>({}–{})</small>", num(x), num(lo), num(hi))
+            }
+            _ => ratio(a, b),
+        };
         let status = data
             .plain("glue", "paired")
             .filter(|r| r.regime == regime && !r.is_measured())
@@ -218,7 +229,7 @@ fn paired(data: &Data) -> String {
             esc(dataset),
             ms(side("rust")),
             ms(side("pyo3")),
-            ratio(side("pyo3"), side("rust")),
+            paired(side("pyo3"), side("rust")),
             ratio(apart("pyo3"), apart("rust")),
             if status.is_empty() { "ok".into() } else { status.join("; ") }
         );

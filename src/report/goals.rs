@@ -42,7 +42,20 @@ pub fn evaluate(data: &Data) -> Vec<Goal> {
                     a.id(),
                     b.id()
                 );
-                (tp(a) / tp(b), rows)
+                // An interleaved pair's goal is its paired ratio: the median of the rounds'
+                // ratios (the ratio of the two medians is in the rows).
+                match (a.paired_ratio, a.paired_ratio_lo, a.paired_ratio_hi) {
+                    (Some(x), Some(lo), Some(hi)) => (
+                        x,
+                        format!(
+                            "median of {} rounds' ratios, 95% CI {}–{}; medians {rows}",
+                            a.samples.unwrap_or(0),
+                            num(lo),
+                            num(hi)
+                        ),
+                    ),
+                    _ => (tp(a) / tp(b), rows),
+                }
             }),
         });
     };
@@ -290,6 +303,38 @@ mod tests {
         assert_eq!(
             (g.measured.as_ref().unwrap().0, g.met()),
             (0.9, Some(false))
+        );
+    }
+
+    #[test]
+    fn a_pair_with_its_rounds_ratio_is_judged_by_it_not_by_the_ratio_of_its_medians() {
+        let mut pyo3 = row(
+            "glue/paired",
+            "emoji/wet-16m",
+            "pyo3",
+            "scanner-bytes",
+            19000.0,
+        );
+        pyo3.samples = Some(60);
+        (
+            pyo3.paired_ratio,
+            pyo3.paired_ratio_lo,
+            pyo3.paired_ratio_hi,
+        ) = (Some(0.981), Some(0.975), Some(0.99));
+        let store = store_of([
+            row("glue/paired", "emoji/wet-16m", "rust", "scanner", 20000.0),
+            pyo3,
+        ]);
+        let goals = evaluate(&Data::new(&store));
+        let g = goals
+            .iter()
+            .find(|g| g.goal.contains("(wet-16m): pyo3"))
+            .unwrap();
+        let (x, rows) = g.measured.as_ref().unwrap();
+        assert_eq!((*x, g.met()), (0.981, Some(true)));
+        assert!(
+            rows.contains("median of 60 rounds' ratios, 95% CI 0.975–0.990"),
+            "{rows}"
         );
     }
 }

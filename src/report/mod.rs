@@ -466,6 +466,9 @@ pub(crate) fn test_row(group: &str, tier: &str, variant: &str, mbps: f64) -> Row
         interpreter: String::new(),
         fallback: String::new(),
         axis: false,
+        paired_ratio: None,
+        paired_ratio_lo: None,
+        paired_ratio_hi: None,
     }
 }
 

@@ -377,6 +377,9 @@ mod tests {
             quick: false,
             interpreter: String::new(),
             axis: false,
+            paired_ratio: None,
+            paired_ratio_lo: None,
+            paired_ratio_hi: None,
             fallback: String::new(),
         }
     }

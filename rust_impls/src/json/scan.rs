@@ -150,9 +150,12 @@ impl<'a> Reader<'a> {
     /// A string's text, decoded if it has escapes (a lone surrogate is an error then).
     #[inline(always)]
     pub(crate) fn text(&self, span: Span) -> Result<Cow<'a, str>> {
-        let raw = &self.text[span.start..span.end];
         if !span.escaped {
-            return Ok(Cow::Borrowed(raw));
+            // SAFETY: a span lies between two quotes of the text (`string`), and a byte just
+            // after or at an ASCII character is a char boundary.
+            return Ok(Cow::Borrowed(unsafe {
+                self.text.get_unchecked(span.start..span.end)
+            }));
         }
         let quoted = &self.text[span.start - 1..span.end + 1];
         serde_json::from_str::<String>(quoted)
