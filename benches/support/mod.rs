@@ -485,9 +485,11 @@ pub fn bench_task_then(c: &mut Criterion, name: &str, more: impl FnOnce(&Args, &
 /// minutes on this machine (the vCPU's sibling, the L3 it shares with neighbours) weighs on
 /// both alike; the harness thread and the worker pinned to `cpu` (the run's, or the one the
 /// harness is on). Both are gated first, and every timed call is checked as in criterion's loop
-/// (a baseline: its checksum repeated). Recorded under `glue/paired`, regime `<task>/<dataset>`:
-/// one sample per batch, time per call, and each side's speed over the other's, the median of
-/// the rounds' ratios (`paired_ratio`).
+/// (a baseline: its checksum repeated). A pair with a Python side spreads its rounds over
+/// [`bench::PAIRED_WORKERS`] fresh workers, the harness's side on a fresh copy of the input
+/// with each. Recorded under `glue/paired`, regime `<task>/<dataset>`: one sample per batch,
+/// time per call, and each side's speed over the other's, the median of the rounds' ratios
+/// (`paired_ratio`).
 #[allow(clippy::too_many_arguments)]
 fn paired(
     cpu: Option<usize>,
@@ -549,12 +551,12 @@ fn paired(
             }
         }
     }
-    // A Python side's rounds are spread over fresh workers (bench::PAIRED_WORKERS), each
-    // gated like the first.
+    // A Python side's rounds are spread over fresh workers, each gated like the first.
     let python = |i: usize| matches!(&sides[i], What::Variant(v) if v.tier != Tier::Rust);
-    let workers = match !(python(0) || python(1)) {
-        true => 1,
-        false => bench::PAIRED_WORKERS.min(rounds),
+    let workers = if python(0) || python(1) {
+        bench::PAIRED_WORKERS.min(rounds)
+    } else {
+        1
     };
     let pin = |session: &mut Session, announce: bool| {
         let pids: Vec<u32> = session.worker_pid().into_iter().collect();
