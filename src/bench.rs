@@ -204,6 +204,12 @@ impl Mode {
 /// its criterion rows too) while the Rust side ran as in every other run.
 pub const PAIRED_WORKERS: usize = 3;
 
+/// Whether round `round` of `rounds` begins the next worker's share of a pair spread over
+/// `workers` (shares as even as the rounds allow; the first worker's begins at round 0).
+pub fn starts_share(round: usize, rounds: usize, workers: usize) -> bool {
+    round > 0 && round * workers % rounds < workers
+}
+
 /// How long one batch of calls of the interleaved measurement lasts (at least one call).
 pub const PAIRED_BATCH: Duration = Duration::from_millis(25);
 
@@ -1334,6 +1340,20 @@ mod tests {
         assert_eq!(failure_status("out-of-memory"), "out-of-memory");
         assert_eq!(failure_status("timeout"), "error"); // fetch's, at a range
         assert_eq!(failure_status("truncated"), "error");
+    }
+
+    #[test]
+    fn a_pairs_rounds_are_shared_evenly_between_its_workers() {
+        let starts = |rounds, workers| {
+            (0..rounds)
+                .filter(|&r| starts_share(r, rounds, workers))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(starts(60, 3), [20, 40]);
+        assert_eq!(starts(20, 3), [7, 14]);
+        assert_eq!(starts(120, 3), [40, 80]);
+        assert_eq!(starts(2, 2), [1]);
+        assert_eq!(starts(60, 1), [] as [usize; 0]);
     }
 
     #[test]

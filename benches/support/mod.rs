@@ -618,7 +618,7 @@ fn paired(
         let mut samples = [Vec::new(), Vec::new()];
         let mut copy: Option<Input> = None;
         for round in 0..rounds {
-            if round > 0 && round * workers % rounds < workers {
+            if bench::starts_share(round, rounds, workers) {
                 // The next worker's share of the rounds: a fresh process, which reads the
                 // input into fresh memory, gated and pinned; and a fresh copy of the input
                 // for the harness's side, so that neither side keeps one placement of its
