@@ -124,6 +124,16 @@ impl Row {
         self.axis || !self.interpreter.is_empty()
     }
 
+    /// A side of an interleaved pair: its paired ratio, [point, low, high] (`None` for other
+    /// rows, and for pairs from files older than the field).
+    pub fn paired(&self) -> Option<[f64; 3]> {
+        Some([
+            self.paired_ratio?,
+            self.paired_ratio_lo?,
+            self.paired_ratio_hi?,
+        ])
+    }
+
     /// `task/workload` as the benchmark group is named (`json/cdxj`, `emoji`).
     pub fn group(&self) -> String {
         group_name(&self.task, &self.workload)

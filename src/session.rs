@@ -252,8 +252,7 @@ impl Session {
     /// killed at a deadline or ran out of memory (the failed variant's error says which).
     fn worker(&mut self) -> Result<&mut Worker, TaskError> {
         if !self.worker.as_mut().is_some_and(|w| w.is_alive()) {
-            self.prepared = None;
-            self.worker = None; // the old one is reaped before the new one starts
+            self.restart_worker(); // the old one is reaped before the new one starts
             let env = self.env()?;
             let worker = Worker::start_with(&env.python, bootstrap::root(), &self.worker_env)
                 .map_err(|e| TaskError::new("unavailable", e))?;
@@ -432,7 +431,6 @@ impl Session {
         Ok(())
     }
 
-    /// The running worker's process id (`None`: no worker is running).
     /// Stops the worker (if any): the next call starts a fresh process, with its own
     /// address-space layout and heap, and prepares its variant again.
     pub fn restart_worker(&mut self) {
@@ -440,6 +438,7 @@ impl Session {
         self.worker = None;
     }
 
+    /// The running worker's process id (`None`: no worker is running).
     pub fn worker_pid(&mut self) -> Option<u32> {
         let w = self.worker.as_mut()?;
         w.is_alive().then(|| w.pid())

@@ -1,7 +1,7 @@
 //! Every Rust variant of the json task and the plain loops on the 16 MB datasets, interleaved
-//! (one call of each per round) and reported as the best of ROUNDS (and their median, criterion's statistic): a quick A/B outside
-//! criterion while working on a parser, where minutes-long drift on this machine would skew
-//! variants timed one after the other.
+//! (one call of each per round) and reported as the best of ROUNDS and their median (criterion's
+//! statistic): a quick A/B outside criterion while working on a parser, where minutes-long drift
+//! on this machine would skew variants timed one after the other.
 //!
 //! ```sh
 //! cargo run --release -p rust_impls --example json_variants -- [ROUNDS=30] [NAME ...]

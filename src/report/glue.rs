@@ -209,13 +209,9 @@ fn paired(data: &Data) -> String {
                 .map_or("–".into(), |(a, b)| format!("{}×", num(tp(a) / tp(b))))
         };
         // The pair's own ratio, round by round, where the rows have it.
-        let paired = |a: Option<&Row>, b: Option<&Row>| match a
-            .map(|a| (a.paired_ratio, a.paired_ratio_lo, a.paired_ratio_hi))
-        {
-            Some((Some(x), Some(lo), Some(hi))) => {
-                format!("{}× <small>({}–{})</small>", num(x), num(lo), num(hi))
-            }
-            _ => ratio(a, b),
+        let paired = |a: Option<&Row>, b: Option<&Row>| match a.and_then(Row::paired) {
+            Some([x, lo, hi]) => format!("{}× <small>({}–{})</small>", num(x), num(lo), num(hi)),
+            None => ratio(a, b),
         };
         let status = data
             .plain("glue", "paired")

@@ -44,8 +44,8 @@ pub fn evaluate(data: &Data) -> Vec<Goal> {
                 );
                 // An interleaved pair's goal is its paired ratio: the median of the rounds'
                 // ratios (the ratio of the two medians is in the rows).
-                match (a.paired_ratio, a.paired_ratio_lo, a.paired_ratio_hi) {
-                    (Some(x), Some(lo), Some(hi)) => (
+                match a.paired() {
+                    Some([x, lo, hi]) => (
                         x,
                         format!(
                             "median of {} rounds' ratios, 95% CI {}–{}; medians {rows}",
